@@ -1,0 +1,1 @@
+"""HTTP service: FastAPI app, storage and web pages (issue 7)."""

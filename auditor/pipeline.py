@@ -1,0 +1,32 @@
+"""The one entry point the CLI, the API and the batch runner share.
+
+Each stage is a plain function over typed records; this module only wires
+them in order (ingest -> structure -> ...), so the shells stay thin.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from auditor.ingest import Engine, OcrMode, ingest_bytes, read_input
+from auditor.model import Agreement
+from auditor.structure import structure
+
+
+@dataclass(frozen=True)
+class ParseOptions:
+    engine: Engine = "pypdfium2"
+    ocr: OcrMode = "auto"
+    max_pages: int | None = None
+    max_bytes: int | None = None
+
+
+def parse_bytes(data: bytes, *, source: str | None = None, options: ParseOptions = ParseOptions()) -> Agreement:
+    doc = ingest_bytes(data, source=source, engine=options.engine, ocr=options.ocr, max_pages=options.max_pages)
+    return structure(doc)
+
+
+def parse_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions()) -> Agreement:
+    data = read_input(path, max_bytes=options.max_bytes)
+    return parse_bytes(data, source=str(path), options=options)

@@ -1,0 +1,1 @@
+"""Report: render pipeline results as JSON, text, HTML, CSV or Markdown."""

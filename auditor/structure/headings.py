@@ -1,0 +1,174 @@
+"""Heading grammar for English, French and Spanish treaties.
+
+Only the shape of a line is judged here; whether a heading-shaped line really
+opens an article (rather than being a wrapped cross-reference such as
+"Article 10.8 (Reservations ...") is decided by the parser, which knows the
+numbering so far.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_NUM_WORDS = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
+    "premier": 1, "première": 1, "primero": 1, "primera": 1, "único": 1, "unico": 1, "unique": 1, "1er": 1,
+    "segundo": 2, "tercero": 3, "cuarto": 4, "quinto": 5,
+}
+_ROMAN = re.compile(r"^[IVXLC]+$")
+_NUMBER = (
+    r"(?P<num>\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?(?:bis|ter|quater)|[A-Z](?![a-z]))?"
+    r"|[IVXLC]{1,7}(?![A-Za-z])|[A-Z](?=\s*$|\s*[:.\-–—])"
+    r"|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+    r"|seventeen|eighteen|nineteen|twenty|premier|première|1er|primero|primera|único|unico|unique)(?![A-Za-z]))"
+)
+_SEP = r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)"
+
+ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|Art\.)\s*{_NUMBER}{_SEP}(?P<title>.*)$")
+CHAPTER = re.compile(rf"^\s*(?:CHAPTER|Chapter|CHAPITRE|Chapitre|CAPÍTULO|Capítulo|CAPITULO|Capitulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
+PART = re.compile(rf"^\s*(?P<word>PART|Part|PARTIE|Partie|PARTE|Parte|TITLE|Title|TITRE|Titre|TÍTULO|Título|TITULO|Titulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
+SECTION = re.compile(rf"^\s*(?:SECTION|Section|SECCIÓN|Sección|SECCION|Seccion)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
+ANNEX = re.compile(
+    r"^\s*(?:ANNEX|Annex|ANNEXE|Annexe|ANEXO|Anexo|APPENDIX|Appendix|APÉNDICE|Apéndice)"
+    r"(?:\s+(?P<num>[0-9]{1,3}[A-Z]?(?:[.\-][0-9A-Z]{1,3})?|[IVXLC]{1,6}|[A-Z]))?(?![A-Za-z0-9(])"
+    r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$"
+)
+PROTOCOL = re.compile(r"^\s*(?:PROTOCOL|PROTOCOLE|PROTOCOLO)(?:\s+(?P<num>\d{1,3}|[IVXLC]{1,6}|[A-Z]))?(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>[A-Z ,\-]*)$")
+PREAMBLE = re.compile(r"^\s*(PREAMBLE|Preamble|PRÉAMBULE|Préambule|PREÁMBULO|Preámbulo|PREAMBULO|Preambulo)\s*$")
+FINAL_CLAUSE = re.compile(
+    r"^\s*(IN WITNESS WHEREOF|In witness whereof|EN FE DE LO CUAL|En fe de lo cual|EN FOI DE QUOI|En foi de quoi"
+    r"|EN TESTIMONIO DE LO CUAL|DONE (at|in) |Done (at|in) |HECHO en|Hecho en|FAIT à|Fait à)"
+)
+TOC = re.compile(r"^\s*(TABLE OF CONTENTS|Table of Contents|CONTENTS|Contents|ÍNDICE|Índice|INDICE|TABLE DES MATIÈRES"
+                 r"|Table des matières|SOMMAIRE|Sommaire)\s*$")
+ENUMERATOR = re.compile(r"^\s*(?:\(?[a-z]{1,2}\)|\(?[ivxlc]{1,6}\)|\(?\d{1,3}\)|\d{1,3}\.(?!\d)|[-•–]\s)")
+PARAGRAPH_NUMBER = re.compile(r"^\s*(\d{1,3})\.(?!\d)\s+")
+
+
+@dataclass(frozen=True)
+class Heading:
+    kind: str  # article | chapter | part | section | annex | protocol | preamble | final
+    number: str | None
+    title: str
+    sep: str
+    word: str = ""
+
+
+def number_value(number: str | None) -> tuple[int, ...] | None:
+    """Comparable value of an article or chapter number: '12.3' -> (12, 3), 'XIV' -> (14,)."""
+    if not number:
+        return None
+    n = number.strip()
+    low = n.lower()
+    if low in _NUM_WORDS:
+        return (_NUM_WORDS[low],)
+    if _ROMAN.match(n):
+        return (_roman_to_int(n),)
+    m = re.match(r"^(\d+(?:\.\d+)*)", n)
+    if m:
+        return tuple(int(x) for x in m.group(1).split("."))
+    if len(n) == 1 and n.isalpha():
+        return (ord(n.upper()) - 64,)
+    return None
+
+
+def _roman_to_int(s: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+    total = 0
+    for a, b in zip(s, s[1:] + " "):
+        v = values[a]
+        total += -v if b != " " and values.get(b, 0) > v else v
+    return total
+
+
+def normalise_number(number: str | None) -> str | None:
+    if number is None:
+        return None
+    low = number.lower()
+    if low in _NUM_WORDS:
+        return str(_NUM_WORDS[low])
+    return re.sub(r"\s+", "", number)
+
+
+def _title_ok(title: str, sep: str) -> bool:
+    """A same-line title must read like a title, not like the rest of a sentence."""
+    t = title.strip()
+    if not t:
+        return True
+    if t[0] in "(,;[" or t[0].islower():
+        return False
+    if t[:1].isdigit():
+        return False
+    return True
+
+
+def match_heading(line: str) -> Heading | None:
+    text = line.strip()
+    if not text or len(text) > 220:
+        return None
+    if PREAMBLE.match(text):
+        return Heading("preamble", None, "", "")
+    for kind, pattern in (("article", ARTICLE), ("chapter", CHAPTER), ("section", SECTION), ("part", PART)):
+        m = pattern.match(text)
+        if m and _title_ok(m.group("title"), m.group("sep")):
+            word = m.groupdict().get("word") or ""
+            return Heading(kind, normalise_number(m.group("num")), m.group("title").strip(), m.group("sep"), word)
+    m = ANNEX.match(text)
+    if m and _title_ok(m.group("title"), m.group("sep")):
+        title = m.group("title").strip()
+        # "Annex 8A (Financial Services)" inside a sentence is a reference; a heading
+        # stands alone, or is in capitals, or separates its title with punctuation.
+        if not title or text.split()[0].isupper() or m.group("sep").strip():
+            return Heading("annex", m.group("num"), title, m.group("sep"))
+    m = PROTOCOL.match(text)
+    if m:
+        return Heading("protocol", m.group("num"), m.group("title").strip(), m.group("sep"))
+    return None
+
+
+_SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
+          "de", "del", "la", "las", "los", "el", "y", "en", "et", "des", "du", "le", "les", "à", "au", "aux", "o"}
+
+
+def tidy_title(title: str) -> str:
+    """Collapse whitespace, drop trailing punctuation, title-case ALL-CAPS titles."""
+    t = re.sub(r"\s+", " ", title).strip().rstrip(".:;").strip()
+    letters = [c for c in t if c.isalpha()]
+    if letters and all(c.isupper() for c in letters) and len(letters) > 3:
+        words = t.lower().split(" ")
+        t = " ".join(
+            w if (i and w in _SMALL) else _cap(w)
+            for i, w in enumerate(words)
+        )
+    return t
+
+
+def _cap(word: str) -> str:
+    # Capitalise each hyphen- or slash-separated part: "non-conforming" -> "Non-Conforming".
+    return re.sub(r"(^|[-/(“\"'])([a-zà-ÿ])", lambda m: m.group(1) + m.group(2).upper(), word)
+
+
+def looks_like_title_line(line: str) -> bool:
+    """A short line set as a title: capitalised words, no sentence punctuation at the end."""
+    t = line.strip()
+    if not t or len(t) > 130 or ENUMERATOR.match(t) or match_heading(t):
+        return False
+    if t[0].islower() or t[0] in "(,;":
+        return False
+    if t.endswith((",", ";")):
+        return False
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ][\w\-’']*", t) if len(w) > 3]
+    if not words:
+        return bool(re.match(r"^[A-ZÀ-Ý]", t))
+    capitalised = sum(1 for w in words if w[0].isupper())
+    if t.endswith("."):  # "Establishment Of The Union." is a title; a sentence is not all capitals
+        return capitalised == len(words) and len(t) <= 80
+    return capitalised / len(words) >= 0.7
+
+
+def is_upper_line(line: str) -> bool:
+    letters = [c for c in line if c.isalpha()]
+    return len(letters) >= 3 and all(c.isupper() for c in letters)

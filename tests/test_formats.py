@@ -1,0 +1,92 @@
+"""HTML and plain text inputs, language detection, format sniffing by content."""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.errors import UnsupportedInput
+from auditor.ingest import sniff_format
+from auditor.ingest.language import detect_language
+from auditor.pipeline import parse_bytes
+from tests.conftest import tota
+
+SPANISH = """TRATADO DE LIBRE COMERCIO
+
+CAPÍTULO 1
+DISPOSICIONES INICIALES
+
+Artículo 1.1: Establecimiento de la Zona de Libre Comercio
+Las Partes establecen una zona de libre comercio de conformidad con el Artículo XXIV del GATT de 1994.
+
+Artículo 1.2: Relación con otros Acuerdos
+Las Partes confirman los derechos y obligaciones existentes entre ellas.
+
+CAPÍTULO 2
+COMERCIO ELECTRÓNICO
+
+Artículo 2.1: Derechos Aduaneros
+Ninguna Parte podrá aplicar derechos aduaneros a los productos digitales transmitidos por medios electrónicos.
+"""
+
+FRENCH_HTML = """<!DOCTYPE html><html><head><title>Accord de libre-échange</title><style>p{}</style></head><body>
+<h1>ACCORD</h1><p>Les Parties sont convenues de ce qui suit :</p>
+<h2>CHAPITRE 1</h2><h2>DISPOSITIONS GÉNÉRALES</h2>
+<h3>Article premier : Objet</h3><p>Le présent accord établit une zone de libre-échange entre les Parties.</p>
+<h3>Article 2 : Exception culturelle</h3><p>Le présent accord ne s'applique pas aux industries culturelles.</p>
+<script>alert(1)</script></body></html>"""
+
+
+def test_spanish_text_headings():
+    agreement = parse_bytes(SPANISH.encode("utf-8"))
+    assert agreement.language == "es"
+    assert [(p.chapter.number, p.number, p.title) for p in agreement.provisions if p.number] == [
+        ("1", "1.1", "Establecimiento de la Zona de Libre Comercio"),
+        ("1", "1.2", "Relación con otros Acuerdos"),
+        ("2", "2.1", "Derechos Aduaneros"),
+    ]
+    assert agreement.chapters()[1].title == "Comercio Electrónico"
+
+
+def test_french_html_headings_and_script_dropped():
+    agreement = parse_bytes(FRENCH_HTML.encode("utf-8"))
+    assert agreement.format == "html"
+    assert agreement.language == "fr"
+    assert agreement.title == "Accord de libre-échange"
+    numbered = [p for p in agreement.provisions if p.number]
+    assert [(p.number, p.title) for p in numbered] == [("1", "Objet"), ("2", "Exception culturelle")]
+    assert all("alert" not in p.text for p in agreement.provisions)
+
+
+def test_cp1252_text_is_decoded():
+    agreement = parse_bytes("Article 1: Définitions\nLes Parties conviennent de ce qui suit.\n".encode("cp1252"))
+    assert agreement.provisions[-1].title == "Définitions"
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [(b"%PDF-1.7\n", "pdf"), (b"<?xml version='1.0'?><treaty>", "tota-xml"), (b"<!DOCTYPE html><html>", "html"),
+     (b"Article 1\nText", "text")],
+)
+def test_sniff_by_content(head, fmt):
+    assert sniff_format(head) == fmt
+
+
+def test_word_file_renamed_is_refused():
+    with pytest.raises(UnsupportedInput, match="ZIP archive"):
+        sniff_format(b"PK\x03\x04" + b"\x00" * 100)
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [("The Parties shall cooperate in the field of culture.", "en"),
+     ("Las Partes cooperarán en el ámbito de la cultura y del comercio electrónico.", "es"),
+     ("Les Parties coopèrent dans le domaine de la culture et des industries culturelles.", "fr")],
+)
+def test_detect_language(text, lang):
+    assert detect_language(text) == lang
+
+
+def test_tota_spanish_language():
+    from auditor.pipeline import parse_file
+
+    assert parse_file(tota(338)).language == "es"

@@ -1,0 +1,40 @@
+"""Scanned agreements: real RCEP pages rendered to images, wrapped in a PDF with no text layer."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from auditor.pipeline import parse_file
+from tests.typeset import scanned_pdf
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+
+
+def test_scanned_pages_are_ocrd_and_flagged(tmp_path, rcep_pdf):
+    pdf = scanned_pdf(rcep_pdf, [422, 423], tmp_path / "scanned.pdf")
+    agreement = parse_file(pdf)
+    assert [p.source for p in agreement.page_info] == ["ocr", "ocr"]
+    assert all(p.ocr_confidence is not None and p.ocr_confidence > 70 for p in agreement.page_info)
+    scope = next(p for p in agreement.provisions if p.number == "12.3")
+    assert scope.title.startswith("Scope")
+    assert "This Chapter shall apply to measures adopted or maintained by a" in scope.text.replace("\n", " ")
+    cooperation = next(p for p in agreement.provisions if p.number == "12.4")
+    assert cooperation.title == "Cooperation"
+    assert agreement.language == "en"
+
+
+def test_mixed_document_only_ocrs_pages_without_text(tmp_path, rcep_pdf):
+    import pypdfium2 as pdfium
+
+    scanned = scanned_pdf(rcep_pdf, [424], tmp_path / "one.pdf")
+    mixed = pdfium.PdfDocument.new()
+    source = pdfium.PdfDocument(str(rcep_pdf))
+    mixed.import_pages(source, [422])  # page 423 with its text layer
+    mixed.import_pages(pdfium.PdfDocument(str(scanned)))
+    out = tmp_path / "mixed.pdf"
+    mixed.save(str(out))
+    agreement = parse_file(out)
+    assert [p.source for p in agreement.page_info] == ["text-layer", "ocr"]
+    assert agreement.page_info[0].ocr_confidence is None
