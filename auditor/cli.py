@@ -110,6 +110,78 @@ def schema(
         typer.echo(str(path))
 
 
+DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold"
+
+
+@app.command()
+@reports_errors
+def train(
+    gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="Gold JSONL files to train on.")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory.")] = Path("models"),
+) -> None:
+    """Rebuild the classifier from the gold data (deterministic) and save it with skops."""
+    from auditor.classify.gold import train as train_model
+
+    files = gold or [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]
+    model, meta = train_model(files, output)
+    typer.echo(f"trained on {meta['trained_on']}; thresholds {model.thresholds_}; saved to {output}")
+
+
+@app.command()
+@reports_errors
+def evaluate(
+    gold: Annotated[Path, typer.Argument(help="Gold JSONL (id, text, chapter, labels).")],
+    models: Annotated[Path, typer.Option(help="Model directory.")] = Path("models"),
+    baseline: Annotated[bool, typer.Option(help="Also score the plain keyword search.")] = True,
+) -> None:
+    """Per-label precision, recall, F1 and macro-F1 against hand-coded provisions."""
+    from auditor.classify import load_classifier
+    from auditor.classify.gold import format_table, keyword_baseline, load_gold, score
+
+    rows = load_gold(gold)
+    predictions = load_classifier(models.resolve()).predict([g.item for g in rows])
+    truth = [g.labels for g in rows]
+    typer.echo(format_table(score(truth, [p.labels for p in predictions]), f"classifier on {gold.name} ({len(rows)} provisions)"))
+    missing = sum(1 for p in predictions for label in p.labels if not p.evidence.get(label))
+    typer.echo(f"predicted labels without evidence: {missing}")
+    if baseline:
+        typer.echo("")
+        typer.echo(format_table(score(truth, [keyword_baseline(g.item.text) for g in rows]), "keyword baseline"))
+
+
+@app.command()
+@reports_errors
+def classify(
+    input: Annotated[Path, typer.Argument(help="JSONL: id, text, optional chapter and language.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL out: id, labels, scores, evidence.")],
+    models: Annotated[Path, typer.Option(help="Model directory.")] = Path("models"),
+) -> None:
+    """Label provisions; malformed lines are reported with their line number and skipped."""
+    from auditor.classify import ProvisionInput, load_classifier
+    from auditor.ingest import read_input
+
+    raw = read_input(input).decode("utf-8", errors="replace")
+    items: list[ProvisionInput] = []
+    for n, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+            if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
+                raise ValueError("needs an object with 'id' and a string 'text'")
+            chapter = row.get("chapter")
+            items.append(ProvisionInput(id=str(row["id"]), text=row["text"],
+                                        chapter=chapter if isinstance(chapter, str) else None,
+                                        language=row.get("language") or "en"))
+        except ValueError as exc:
+            typer.echo(f"warning: {input}:{n}: skipped ({exc})", err=True)
+    results = load_classifier(models.resolve()).predict(items)
+    lines = [json.dumps({"id": r.id, "labels": r.labels, "scores": r.scores, "evidence": r.evidence}, ensure_ascii=False)
+             for r in results]
+    write_output("\n".join(lines) + ("\n" if lines else ""), output)
+    typer.echo(f"classified {len(results)} provisions -> {output}", err=True)
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -1,0 +1,212 @@
+"""The provision classifier: TF-IDF + rule features -> one logistic model per label, with evidence.
+
+Rules alone over-fire (a keyword is not a commitment) and miss paraphrase; a
+linear model over word n-grams, the chapter title and the rule hits learns
+the codebook's conventions from the gold data. Per-label thresholds are
+tuned on out-of-fold predictions grouped by agreement, so they reflect
+agreements the model has not seen. Every predicted label gets evidence: the
+rule's spans, or else the sentence that contributes most to the label's score.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.model_selection import GroupKFold
+
+from auditor.classify.rules import LABELS, CueRules, Evidence, RuleResult, passes_gate
+from auditor.errors import ModelNotAvailable
+
+# Labels too rare in the gold data to learn: the rule decides, the model can add.
+RULE_LED = {"convention_reference", "preferential_treatment"}
+FORMAT_VERSION = 1
+
+
+@dataclass
+class ProvisionInput:
+    id: str
+    text: str
+    chapter: str | None = None
+    language: str = "en"
+
+
+@dataclass
+class Classification:
+    id: str
+    labels: list[str]
+    scores: dict[str, float]
+    evidence: dict[str, list[dict]]
+
+
+def _rule_features(results: list[RuleResult]) -> sparse.csr_matrix:
+    rows = []
+    for r in results:
+        fired = [1.0 if r.fired[label] else 0.0 for label in LABELS]
+        counts = [np.log1p(v) for v in r.counts.values()]
+        rows.append(fired + counts)
+    return sparse.csr_matrix(np.array(rows, dtype=np.float64))
+
+
+class ProvisionClassifier:
+    """scikit-learn style: parameters stored as given, learned state ends in ``_``."""
+
+    def __init__(self, C: float = 4.0, max_features: int = 60000, rule_weight: float = 3.0) -> None:
+        self.C = C
+        self.max_features = max_features
+        self.rule_weight = rule_weight
+        self.rules = CueRules()
+
+    # -- features
+
+    def _featurise(self, items: list[ProvisionInput], rule_results: list[RuleResult], fit: bool = False):
+        texts = [i.text for i in items]
+        chapters = [i.chapter or "" for i in items]
+        if fit:
+            self.text_vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=2, max_features=self.max_features,
+                                                    sublinear_tf=True, strip_accents=None, lowercase=True,
+                                                    token_pattern=r"(?u)\b[^\W\d_][\w\-]+\b", dtype=np.float32)
+            self.chapter_vectorizer_ = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True,
+                                                       token_pattern=r"(?u)\b[^\W\d_][\w\-]+\b", dtype=np.float32)
+            x_text = self.text_vectorizer_.fit_transform(texts)
+            x_chapter = self.chapter_vectorizer_.fit_transform(chapters)
+        else:
+            x_text = self.text_vectorizer_.transform(texts)
+            x_chapter = self.chapter_vectorizer_.transform(chapters)
+        x_rules = _rule_features(rule_results) * self.rule_weight
+        return sparse.hstack([x_text, x_chapter * 0.5, x_rules]).tocsr()
+
+    def _analyse(self, items: list[ProvisionInput]) -> list[RuleResult]:
+        return self.rules.analyse_many([i.text for i in items], [i.language for i in items], [i.chapter for i in items])
+
+    # -- training
+
+    def fit(self, items: list[ProvisionInput], labels: list[list[str]], groups: list[str]) -> "ProvisionClassifier":
+        rule_results = self._analyse(items)
+        y = np.array([[1 if label in ls else 0 for label in LABELS] for ls in labels])
+        self.thresholds_ = self._tune_thresholds(items, rule_results, y, np.array(groups))
+        x = self._featurise(items, rule_results, fit=True)
+        self.models_ = [self._fit_one(x, y[:, k]) for k in range(len(LABELS))]
+        return self
+
+    def _fit_one(self, x, y):
+        model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
+        if y.sum() == 0:
+            y = y.copy()
+            y[0] = 1  # degenerate fold: keep the shape, the threshold will ignore it
+        return model.fit(x, y)
+
+    def _tune_thresholds(self, items, rule_results, y, groups) -> dict[str, float]:
+        oof = np.zeros(y.shape, dtype=np.float64)
+        for train_idx, test_idx in GroupKFold(n_splits=5).split(items, y, groups):
+            sub = ProvisionClassifier(C=self.C, max_features=self.max_features, rule_weight=self.rule_weight)
+            sub.rules = self.rules
+            x_train = sub._featurise([items[i] for i in train_idx], [rule_results[i] for i in train_idx], fit=True)
+            x_test = sub._featurise([items[i] for i in test_idx], [rule_results[i] for i in test_idx])
+            for k in range(len(LABELS)):
+                model = sub._fit_one(x_train, y[train_idx, k])
+                oof[test_idx, k] = model.predict_proba(x_test)[:, 1]
+        thresholds = {}
+        for k, label in enumerate(LABELS):
+            fired = np.array([r.fired[label] for r in rule_results])
+            best, best_f1 = 0.5, -1.0
+            for t in np.arange(0.2, 0.91, 0.025):
+                pred = oof[:, k] >= t
+                if label in RULE_LED:
+                    pred = pred | fired
+                tp = float((pred & (y[:, k] == 1)).sum())
+                f1 = 2 * tp / (pred.sum() + y[:, k].sum()) if pred.sum() + y[:, k].sum() else 0.0
+                if f1 > best_f1 + 1e-9:
+                    best, best_f1 = float(t), f1
+            thresholds[label] = round(best, 3)
+        return thresholds
+
+    # -- prediction
+
+    def predict(self, items: list[ProvisionInput]) -> list[Classification]:
+        if not hasattr(self, "models_"):
+            raise ModelNotAvailable("The classifier is not trained.", "Run `auditor train`.")
+        out: list[Classification | None] = [None] * len(items)
+        gated = [i for i, item in enumerate(items) if passes_gate(item.text)]
+        gated_set = set(gated)
+        for i, item in enumerate(items):
+            if i not in gated_set:
+                out[i] = Classification(item.id, [], {label: 0.0 for label in LABELS}, {})
+        if gated:
+            sub = [items[i] for i in gated]
+            rule_results = self._analyse(sub)
+            x = self._featurise(sub, rule_results)
+            probs = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
+            for row, (i, item, rules) in enumerate(zip(gated, sub, rule_results)):
+                out[i] = self._decide(item, probs[row], rules)
+        return out  # type: ignore[return-value]
+
+    def _decide(self, item: ProvisionInput, probs, rules: RuleResult) -> Classification:
+        scores = {label: round(float(p), 4) for label, p in zip(LABELS, probs)}
+        labels = []
+        for label in LABELS:
+            on = scores[label] >= self.thresholds_[label]
+            if label in RULE_LED:
+                on = on or rules.fired[label]
+            if on:
+                labels.append(label)
+        if "digital_products" in labels and "ecommerce" not in labels:
+            labels.insert(0, "ecommerce")  # codebook: every digital_products provision is also ecommerce
+        evidence: dict[str, list[dict]] = {}
+        for label in labels:
+            spans = rules.evidence[label] or (rules.evidence["digital_products"] if label == "ecommerce" else [])
+            if not spans:
+                spans = [self._best_sentence(item, label, rules)]
+            evidence[label] = [e.as_dict() for e in spans]
+        return Classification(item.id, labels, scores, evidence)
+
+    def _best_sentence(self, item: ProvisionInput, label: str, rules: RuleResult) -> Evidence:
+        """The sentence whose words weigh most for the label in the linear model."""
+        sentences = rules.sentences or [(0, len(item.text))]
+        chunks = [item.text[s:e] for s, e in sentences]
+        coef = self.models_[LABELS.index(label)].coef_[0][: len(self.text_vectorizer_.vocabulary_)]
+        weights = self.text_vectorizer_.transform(chunks) @ coef
+        k = int(np.argmax(weights))
+        s, e = sentences[k]
+        while s < e and item.text[s].isspace():
+            s += 1
+        while e > s and item.text[e - 1].isspace():
+            e -= 1
+        return Evidence(s, e, item.text[s:e])
+
+    # -- persistence (skops: no pickle)
+
+    def save(self, directory: Path, metadata: dict | None = None) -> None:
+        import skops.io as sio
+
+        directory.mkdir(parents=True, exist_ok=True)
+        for vectorizer in (self.text_vectorizer_, self.chapter_vectorizer_):
+            vectorizer.stop_words_ = None  # the pruned vocabulary: only needed for introspection, and large
+        sio.dump({"text": self.text_vectorizer_, "chapter": self.chapter_vectorizer_, "models": self.models_},
+                 directory / "classifier.skops")
+        config = {"format_version": FORMAT_VERSION, "labels": LABELS, "thresholds": self.thresholds_,
+                  "params": {"C": self.C, "max_features": self.max_features, "rule_weight": self.rule_weight},
+                  **(metadata or {})}
+        (directory / "classifier.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, directory: Path) -> "ProvisionClassifier":
+        import skops.io as sio
+
+        path = directory / "classifier.skops"
+        config_path = directory / "classifier.json"
+        if not path.exists() or not config_path.exists():
+            raise ModelNotAvailable(f"No trained classifier in {directory}.", "Run `auditor train` to build it.")
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        trusted = [t for t in sio.get_untrusted_types(file=path)
+                   if t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
+        state = sio.load(path, trusted=trusted)
+        model = cls(**config["params"])
+        model.text_vectorizer_, model.chapter_vectorizer_, model.models_ = state["text"], state["chapter"], state["models"]
+        model.thresholds_ = config["thresholds"]
+        return model

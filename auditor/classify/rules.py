@@ -1,0 +1,234 @@
+"""Rule layer: a spaCy pipeline that finds the codebook's cues and the words that justify a label.
+
+Blank language pipelines (no model download): spaCy tokenises and a
+PhraseMatcher finds cues over lower-cased tokens; sentences come from one
+regex pass made for numbered legal paragraphs (a per-token Python component
+was ten times slower on the whole corpus).
+Labels are decided per sentence from which cue groups co-occur, with the
+codebook's traps handled explicitly (heritage-only exceptions, customs
+"electronic" procedures, "film" in rules of origin, "agricultural").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import spacy
+from spacy.language import Language
+from spacy.matcher import PhraseMatcher
+from spacy.tokens import Doc, Span  # noqa: F401
+
+from auditor.classify.cues import CUES, GATE_STEMS
+
+LABELS = [
+    "ecommerce",
+    "digital_products",
+    "cultural_exception",
+    "convention_reference",
+    "cultural_diversity",
+    "cultural_cooperation",
+    "preferential_treatment",
+    "right_to_regulate",
+]
+GROUPS = list(CUES)
+_GATE = re.compile("|".join(GATE_STEMS), re.IGNORECASE)
+_GOODS_CHAPTER = re.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
+                            re.IGNORECASE)
+_SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books", "newspapers", "magazines",
+                    "sound recordings", "radio", "television", "publication", "películas", "libros", "música"}
+_ABBREVIATIONS = {"art", "arts", "no", "nos", "para", "paras", "e.g", "i.e", "etc", "vol", "cf", "p", "pp", "sr", "mr",
+                  "núm", "n°", "inc", "ltd", "co"}
+
+
+@dataclass
+class Evidence:
+    start: int
+    end: int
+    text: str
+
+    def as_dict(self) -> dict:
+        return {"start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass
+class RuleResult:
+    fired: dict[str, bool] = field(default_factory=lambda: {label: False for label in LABELS})
+    evidence: dict[str, list[Evidence]] = field(default_factory=lambda: {label: [] for label in LABELS})
+    counts: dict[str, int] = field(default_factory=lambda: {group: 0 for group in GROUPS})
+    sentences: list[tuple[int, int]] = field(default_factory=list)
+
+
+def passes_gate(text: str) -> bool:
+    return bool(_GATE.search(text))
+
+
+_BOUNDARY = re.compile(r"\n+|(?<=[.;:!?])\s+(?=[A-ZÀ-Ý(“\"¿¡0-9])")
+_ABBREV_END = re.compile(r"(?:\b(?:art|arts|no|nos|para|paras|e\.g|i\.e|etc|vol|cf|pp?|inc|ltd|co|núm)|\b[A-Za-z]|\d)\.$",
+                         re.IGNORECASE)
+
+
+def sentence_bounds(text: str) -> list[tuple[int, int]]:
+    """Sentences of treaty text: new lines, and stops not in abbreviations ("Art. 5", "1.", "(a).")."""
+    bounds: list[tuple[int, int]] = []
+    start = 0
+    for m in _BOUNDARY.finditer(text):
+        if "\n" not in m.group(0) and _ABBREV_END.search(text[max(start, m.start() - 8):m.start()]):
+            continue
+        if m.start() > start:
+            bounds.append((start, m.start()))
+        start = m.end()
+    if start < len(text):
+        bounds.append((start, len(text)))
+    return bounds or [(0, len(text))]
+
+
+class CueRules:
+    """Holds one spaCy pipeline per language; stateless after construction."""
+
+    def __init__(self) -> None:
+        self._nlp: dict[str, Language] = {}
+        self._matchers: dict[str, PhraseMatcher] = {}
+
+    def _pipeline(self, lang: str) -> tuple[Language, PhraseMatcher]:
+        lang = lang if lang in ("en", "fr", "es") else "en"
+        if lang not in self._nlp:
+            nlp = spacy.blank(lang)
+            matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
+            for group, by_lang in CUES.items():
+                phrases = set(by_lang.get(lang, [])) | set(by_lang.get("en", []))
+                matcher.add(group, [nlp.make_doc(p) for p in sorted(phrases)])
+            self._nlp[lang], self._matchers[lang] = nlp, matcher
+        return self._nlp[lang], self._matchers[lang]
+
+    def analyse_many(self, texts: list[str], languages: list[str], chapters: list[str | None]) -> list[RuleResult]:
+        """Evidence offsets in the results point into the texts as given."""
+        out: list[RuleResult] = [RuleResult() for _ in texts]
+        by_lang: dict[str, list[int]] = {}
+        for i, (text, lang) in enumerate(zip(texts, languages)):
+            if passes_gate(text):
+                by_lang.setdefault(lang if lang in ("en", "fr", "es") else "en", []).append(i)
+        for lang, indices in by_lang.items():
+            nlp, matcher = self._pipeline(lang)
+            normalised = [normalise_whitespace(texts[i]) for i in indices]
+            docs = nlp.pipe((n for n, _ in normalised), batch_size=64)
+            for i, doc, (_, mapping) in zip(indices, docs, normalised):
+                out[i] = _map_back(self._decide(doc, matcher, chapters[i]), mapping, texts[i])
+        return out
+
+    def analyse(self, text: str, language: str = "en", chapter: str | None = None) -> RuleResult:
+        return self.analyse_many([text], [language], [chapter])[0]
+
+    # -- label logic
+
+    def _decide(self, doc: Doc, matcher: PhraseMatcher, chapter: str | None) -> RuleResult:
+        result = RuleResult()
+        spans = matcher(doc, as_spans=True)
+        vocab = doc.vocab.strings
+        by_sentence: dict[int, dict[str, list[Span]]] = {}
+        bounds = sentence_bounds(doc.text)
+        result.sentences = bounds
+        starts = [b[0] for b in bounds]
+        goods_chapter = bool(chapter and _GOODS_CHAPTER.search(chapter))
+        for span in spans:
+            group = vocab[span.label]
+            result.counts[group] += 1
+            k = _sentence_index(starts, span.start_char)
+            by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
+        text_lower = doc.text.lower()
+        any_sector = any(
+            not _inside(s, g.get("HERITAGE_ONLY", [])) and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)
+            for g in by_sentence.values() for s in g.get("CULT_SECTOR", [])
+        )
+
+        def add(label: str, sentence: tuple[int, int], cue: Span) -> None:
+            result.fired[label] = True
+            ev = result.evidence[label]
+            if len(ev) < 6:
+                ev.append(Evidence(cue.start_char, cue.end_char, cue.text))
+                if not any((e.start, e.end) == sentence for e in ev):
+                    ev.append(Evidence(sentence[0], sentence[1], doc.text[sentence[0]:sentence[1]]))
+
+        for k, groups in sorted(by_sentence.items()):
+            sentence = bounds[k]
+            heritage = groups.get("HERITAGE_ONLY", [])
+            sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
+                      and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)]
+            if groups.get("EC_CORE"):
+                add("ecommerce", sentence, groups["EC_CORE"][0])
+            if groups.get("DP_CORE"):
+                add("digital_products", sentence, groups["DP_CORE"][0])
+                add("ecommerce", sentence, groups["DP_CORE"][0])
+            if sector and groups.get("CARVE"):
+                add("cultural_exception", sentence, sector[0])
+            if groups.get("CONVENTION"):
+                cue = groups["CONVENTION"][0]
+                if "2005 convention" not in cue.text.lower() or re.search(r"unesco|cultural", text_lower):
+                    add("convention_reference", sentence, cue)
+            if groups.get("CDIV"):
+                add("cultural_diversity", sentence, groups["CDIV"][0])
+            if groups.get("COPRODUCTION") or (sector and groups.get("COOP")):
+                add("cultural_cooperation", sentence, (groups.get("COPRODUCTION") or sector)[0])
+            if groups.get("R2R"):
+                add("right_to_regulate", sentence, groups["R2R"][0])
+            if groups.get("UNESCO_CONV") and re.search(r"diversity|diversidad|diversité|2005", text_lower):
+                add("convention_reference", sentence, groups["UNESCO_CONV"][0])
+            # Preferences: a developing Party and a preference in one sentence, in a provision on
+            # digital trade or culture (the footnote deferring an e-commerce article, say).
+            if groups.get("DEV") and groups.get("PREF") and (
+                result.counts["EC_CORE"] or result.counts["DP_CORE"] or any_sector
+            ):
+                add("preferential_treatment", sentence, groups["DEV"][0])
+        return result
+
+
+_WS = re.compile(r"[ \t\xa0\u2000-\u200b\u3000]+|\s*\n\s*")
+
+
+def normalise_whitespace(text: str) -> tuple[str, list[int]]:
+    """Collapse runs of spaces (ToTA pads with non-breaking spaces) and keep a map to original offsets."""
+    out: list[str] = []
+    mapping: list[int] = []
+    pos = 0
+    for m in _WS.finditer(text):
+        chunk = text[pos:m.start()]
+        out.append(chunk)
+        mapping.extend(range(pos, m.start()))
+        out.append("\n" if "\n" in m.group(0) else " ")
+        mapping.append(m.start())
+        pos = m.end()
+    out.append(text[pos:])
+    mapping.extend(range(pos, len(text)))
+    mapping.append(len(text))
+    return "".join(out), mapping
+
+
+def _map_back(result: RuleResult, mapping: list[int], original: str) -> RuleResult:
+    def conv(start: int, end: int) -> tuple[int, int]:
+        s = mapping[start]
+        e = mapping[end - 1] + 1 if end > start else s
+        return s, e
+
+    for label, evidence in result.evidence.items():
+        mapped = []
+        for ev in evidence:
+            s, e = conv(ev.start, ev.end)
+            mapped.append(Evidence(s, e, original[s:e]))
+        result.evidence[label] = mapped
+    result.sentences = [conv(s, e) for s, e in result.sentences]
+    return result
+
+
+def _sentence_index(starts: list[int], token_index: int) -> int:
+    lo, hi = 0, len(starts) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if starts[mid] <= token_index:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def _inside(span: Span, containers: list[Span]) -> bool:
+    return any(c.start <= span.start and span.end <= c.end for c in containers)
