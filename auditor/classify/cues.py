@@ -43,8 +43,9 @@ CUES: dict[str, dict[str, list[str]]] = {
     # ---- culture
     "CULT_SECTOR": {
         "en": ["cultural industries", "cultural industry", "culture", "cultural", "audiovisual", "audio-visual",
-               "broadcasting", "broadcast", "radio", "television", "programming", "publishing", "publication",
+               "broadcasting", "broadcast", "radio", "television", "programming", "publishing",
                "music", "film", "films", "cinema", "cinematographic", "cultural goods", "cultural services",
+               "cultural institutions", "cultural professionals", "creative sectors", "creative economy",
                "cultural policies", "cultural policy", "creative industries", "creative arts", "artists",
                "media", "books", "magazines", "newspapers", "sound recordings", "video", "cultural expressions",
                "cultural diversity", "arts", "cultural activities", "cultural heritage", "programme material",
@@ -85,6 +86,19 @@ CUES: dict[str, dict[str, list[str]]] = {
                "bienes culturales", "arqueológico"],
         "fr": ["trésors nationaux", "valeur artistique, historique ou archéologique", "patrimoine culturel", "archéologique"],
     },
+    # "Cultural" as one adjective in a list of aims is not culture (codebook: cultural_cooperation).
+    "PASSING": {
+        "en": ["economic, social and cultural", "social and cultural development", "economic and cultural development",
+               "social, economic and cultural", "political, economic, social and cultural", "economic, social, cultural",
+               "social, cultural", "cultural and economic development", "economic, social and cultural rights",
+               "scientific, cultural and economic development", "cultural diversity at work", "cultural and natural links",
+               "cultural and educational", "educational and cultural", "scientific and cultural", "cultural and scientific",
+               "sports", "sport"],
+        "es": ["económico, social y cultural", "económica, social y cultural", "desarrollo social y cultural",
+               "social y cultural", "económicos, sociales y culturales", "educativa y cultural", "científica y cultural"],
+        "fr": ["économique, social et culturel", "économique, sociale et culturelle", "social et culturel",
+               "économiques, sociaux et culturels", "scientifique et culturelle"],
+    },
     "CONVENTION": {
         "en": ["convention on the protection and promotion of the diversity of cultural expressions",
                "protection and promotion of the diversity of cultural expressions", "2005 unesco convention",
@@ -115,12 +129,21 @@ CUES: dict[str, dict[str, list[str]]] = {
     "COOP": {
         "en": ["cooperation", "co-operation", "cooperate", "co-operate", "collaboration", "collaborate",
                "exchanges", "exchange", "co-production", "co-productions", "coproduction", "coproductions",
-               "co-distribution", "promote", "foster", "dialogue", "mobility", "joint", "protocol on cultural cooperation",
-               "committee on cultural cooperation", "encourage", "support", "facilitate"],
+               "co-distribution", "dialogue", "mobility", "protocol on cultural cooperation",
+               "committee on cultural cooperation", "cooperation activities", "cooperative activities"],
         "es": ["cooperación", "cooperar", "colaboración", "intercambios", "intercambio", "coproducción",
-               "coproducciones", "promover", "fomentar", "diálogo", "movilidad", "facilitar"],
+               "coproducciones", "diálogo", "movilidad"],
         "fr": ["coopération", "coopérer", "collaboration", "échanges", "échange", "coproduction", "coproductions",
-               "promouvoir", "favoriser", "dialogue", "mobilité", "faciliter"],
+               "dialogue", "mobilité"],
+    },
+    # Softer verbs of support: a signal for the model, never a label by themselves.
+    "SUPPORT": {
+        "en": ["promote", "promotion of", "foster", "encourage", "support", "facilitate", "strengthen", "develop",
+               "joint", "assistance", "programmes", "programs", "projects"],
+        "es": ["promover", "promoción", "fomentar", "fomento", "apoyar", "apoyo", "facilitar", "fortalecer",
+               "programas", "proyectos"],
+        "fr": ["promouvoir", "promotion", "favoriser", "encourager", "soutenir", "soutien", "faciliter", "renforcer",
+               "programmes", "projets"],
     },
     "COPRODUCTION": {
         "en": ["co-production", "co-productions", "coproduction", "coproductions", "co-produced", "co-distribution",
@@ -131,7 +154,9 @@ CUES: dict[str, dict[str, list[str]]] = {
     "DEV": {
         "en": ["developing", "least-developed", "least developed", "ldc", "ldcs", "newer asean member states",
                "developing countries", "developing parties", "cambodia, lao pdr, and myanmar", "cambodia", "lao pdr",
-               "myanmar", "viet nam", "vietnam", "brunei", "brunei darussalam", "malaysia"],
+               "myanmar", "viet nam", "vietnam", "brunei", "brunei darussalam", "malaysia",
+               "octs", "oct", "overseas countries and territories", "acp", "acp states", "cariforum", "cariforum states",
+               "signatory cariforum states", "small island developing states"],
         "es": ["en desarrollo", "menor desarrollo", "menos adelantados", "menos desarrollados", "malasia", "vietnam",
                "brunéi", "brunéi darussalam", "camboya", "myanmar"],
         "fr": ["en développement", "moins avancés"],
@@ -142,11 +167,13 @@ CUES: dict[str, dict[str, list[str]]] = {
                "special and differential", "preferential treatment", "preferential", "flexibility", "not be subject to",
                "shall not be subject to dispute settlement", "for a period of", "years after the date of entry into force",
                "years after entry into force", "until", "market access", "not required to apply", "are not required",
-               "is not required", "before the date on which"],
+               "is not required", "before the date on which", "more favourable treatment",
+               "special treatment", "differential treatment", "grace period", "entry and temporary stay",
+               "facilitate the entry"],
         "es": ["período de transición", "periodo de transición", "no estará obligado", "no estarán obligados",
                "asistencia técnica", "creación de capacidades", "fortalecimiento de capacidades", "trato especial y diferenciado",
                "trato preferencial", "preferencial", "no están obligados", "no está obligado", "no estará sujeto",
-               "no estarán sujetos", "por un período de", "antes de la fecha"],
+               "no estarán sujetos", "por un período de", "antes de la fecha", "trato más favorable"],
         "fr": ["période de transition", "ne sera pas tenu", "assistance technique", "renforcement des capacités",
                "traitement spécial et différencié", "traitement préférentiel", "préférentiel"],
     },
@@ -170,10 +197,11 @@ CUES: dict[str, dict[str, list[str]]] = {
 # of these stems cannot carry a codebook label; skipping it keeps whole-corpus
 # runs fast and keeps precision on whole agreements.
 GATE_STEMS = [
-    r"electr", r"digital", r"e-commerce", r"ecommerce", r"online", r"internet", r"paperless", r"computing",
-    r"source code", r"cultur", r"audio", r"broadcast", r"radio", r"televis", r"film", r"cinem", r"music", r"publish",
-    r"artist", r"creative", r"media", r"unesco", r"co-?produc", r"heritage", r"treasure", r"regulat", r"exception",
-    r"article xx", r"article xiv", r"prudential", r"public polic", r"public moral", r"developing", r"least",
-    r"capacity", r"preferen", r"numériq", r"électron", r"electrón", r"cine", r"arts?\b", r"diversi",
-    r"excepci", r"artículo xx", r"moral", r"policy", r"polític", r"politique", r"entertainment",
+    "electr", "digital", "e-commerce", "ecommerce", "online", "internet", "paperless", "computing", "source code",
+    "cultur", "audio", "broadcast", "radio", "televis", "film", "cinem", "music", "publish", "artist", "creative",
+    "media", "unesco", "coproduc", "co-produc", "heritage", "treasure", "regulat", "exception", "article xx",
+    "article xiv", "prudential", "public polic", "public moral", "developing", "least", "capacity", "preferen",
+    "numériq", "électron", "electrón", "cine", " arts", "diversi", "excepci", "artículo xx", "moral", "policy",
+    "polític", "politique", "entertainment", "nothing in this", "legitimate", "right to", "necessary to protect",
+    "ninguna disposición", "nada de lo dispuesto", "derecho a", "aucune disposition", "droit de",
 ]

@@ -20,7 +20,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from auditor.classify.rules import LABELS, CueRules, Evidence, RuleResult, passes_gate
+from auditor.classify.rules import LABELS, SIGNAL_LABEL, SIGNALS, CueRules, Evidence, RuleResult, passes_gate
 from auditor.errors import ModelNotAvailable
 
 # Labels too rare in the gold data to learn: the rule decides, the model can add.
@@ -48,8 +48,9 @@ def _rule_features(results: list[RuleResult]) -> sparse.csr_matrix:
     rows = []
     for r in results:
         fired = [1.0 if r.fired[label] else 0.0 for label in LABELS]
+        signals = [1.0 if r.signals[name] else 0.0 for name in SIGNALS]
         counts = [np.log1p(v) for v in r.counts.values()]
-        rows.append(fired + counts)
+        rows.append(fired + signals + counts)
     return sparse.csr_matrix(np.array(rows, dtype=np.float64))
 
 
@@ -81,8 +82,9 @@ class ProvisionClassifier:
         x_rules = _rule_features(rule_results) * self.rule_weight
         return sparse.hstack([x_text, x_chapter * 0.5, x_rules]).tocsr()
 
-    def _analyse(self, items: list[ProvisionInput]) -> list[RuleResult]:
-        return self.rules.analyse_many([i.text for i in items], [i.language for i in items], [i.chapter for i in items])
+    def _analyse(self, items: list[ProvisionInput], gated: bool = False) -> list[RuleResult]:
+        return self.rules.analyse_many([i.text for i in items], [i.language for i in items], [i.chapter for i in items],
+                                       gated=gated)
 
     # -- training
 
@@ -139,7 +141,7 @@ class ProvisionClassifier:
                 out[i] = Classification(item.id, [], {label: 0.0 for label in LABELS}, {})
         if gated:
             sub = [items[i] for i in gated]
-            rule_results = self._analyse(sub)
+            rule_results = self._analyse(sub, gated=True)
             x = self._featurise(sub, rule_results)
             probs = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
             for row, (i, item, rules) in enumerate(zip(gated, sub, rule_results)):
@@ -160,6 +162,8 @@ class ProvisionClassifier:
         evidence: dict[str, list[dict]] = {}
         for label in labels:
             spans = rules.evidence[label] or (rules.evidence["digital_products"] if label == "ecommerce" else [])
+            if not spans:
+                spans = [e for name, evs in rules.signals.items() if SIGNAL_LABEL[name] == label for e in evs][:2]
             if not spans:
                 spans = [self._best_sentence(item, label, rules)]
             evidence[label] = [e.as_dict() for e in spans]

@@ -11,6 +11,7 @@ codebook's traps handled explicitly (heritage-only exceptions, customs
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, field
 
@@ -32,7 +33,11 @@ LABELS = [
     "right_to_regulate",
 ]
 GROUPS = list(CUES)
-_GATE = re.compile("|".join(GATE_STEMS), re.IGNORECASE)
+SIGNALS = ["cooperation_list", "culture_support", "diversity_passing", "development_culture"]
+# Which label a signal speaks for, when the rules found no stricter evidence.
+SIGNAL_LABEL = {"cooperation_list": "cultural_cooperation", "culture_support": "cultural_cooperation",
+                "diversity_passing": "cultural_diversity", "development_culture": "preferential_treatment"}
+_GATE_STEMS = tuple(GATE_STEMS)
 _GOODS_CHAPTER = re.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
                             re.IGNORECASE)
 _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books", "newspapers", "magazines",
@@ -56,11 +61,15 @@ class RuleResult:
     fired: dict[str, bool] = field(default_factory=lambda: {label: False for label in LABELS})
     evidence: dict[str, list[Evidence]] = field(default_factory=lambda: {label: [] for label in LABELS})
     counts: dict[str, int] = field(default_factory=lambda: {group: 0 for group in GROUPS})
+    # Softer co-occurrences: model features, and fallback evidence, never labels by themselves.
+    signals: dict[str, list[Evidence]] = field(default_factory=lambda: {name: [] for name in SIGNALS})
     sentences: list[tuple[int, int]] = field(default_factory=list)
 
 
 def passes_gate(text: str) -> bool:
-    return bool(_GATE.search(text))
+    """Literal stem tests on a lower-cased copy: far cheaper than a case-insensitive alternation."""
+    low = text.lower()
+    return any(stem in low for stem in _GATE_STEMS)
 
 
 _BOUNDARY = re.compile(r"\n+|(?<=[.;:!?])\s+(?=[A-ZÀ-Ý(“\"¿¡0-9])")
@@ -101,19 +110,20 @@ class CueRules:
             self._nlp[lang], self._matchers[lang] = nlp, matcher
         return self._nlp[lang], self._matchers[lang]
 
-    def analyse_many(self, texts: list[str], languages: list[str], chapters: list[str | None]) -> list[RuleResult]:
-        """Evidence offsets in the results point into the texts as given."""
+    def analyse_many(self, texts: list[str], languages: list[str], chapters: list[str | None],
+                     gated: bool = False) -> list[RuleResult]:
+        """Evidence offsets in the results point into the texts as given. ``gated``: texts already passed the gate."""
         out: list[RuleResult] = [RuleResult() for _ in texts]
         by_lang: dict[str, list[int]] = {}
         for i, (text, lang) in enumerate(zip(texts, languages)):
-            if passes_gate(text):
+            if gated or passes_gate(text):
                 by_lang.setdefault(lang if lang in ("en", "fr", "es") else "en", []).append(i)
         for lang, indices in by_lang.items():
             nlp, matcher = self._pipeline(lang)
             normalised = [normalise_whitespace(texts[i]) for i in indices]
             docs = nlp.pipe((n for n, _ in normalised), batch_size=64)
-            for i, doc, (_, mapping) in zip(indices, docs, normalised):
-                out[i] = _map_back(self._decide(doc, matcher, chapters[i]), mapping, texts[i])
+            for i, doc, (text, mapping) in zip(indices, docs, normalised):
+                out[i] = _map_back(self._decide(doc, text, matcher, chapters[i]), mapping, texts[i])
         return out
 
     def analyse(self, text: str, language: str = "en", chapter: str | None = None) -> RuleResult:
@@ -121,12 +131,13 @@ class CueRules:
 
     # -- label logic
 
-    def _decide(self, doc: Doc, matcher: PhraseMatcher, chapter: str | None) -> RuleResult:
+    def _decide(self, doc: Doc, text: str, matcher: PhraseMatcher, chapter: str | None) -> RuleResult:
+        """``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access."""
         result = RuleResult()
         spans = matcher(doc, as_spans=True)
         vocab = doc.vocab.strings
         by_sentence: dict[int, dict[str, list[Span]]] = {}
-        bounds = sentence_bounds(doc.text)
+        bounds = sentence_bounds(text)
         result.sentences = bounds
         starts = [b[0] for b in bounds]
         goods_chapter = bool(chapter and _GOODS_CHAPTER.search(chapter))
@@ -135,9 +146,10 @@ class CueRules:
             result.counts[group] += 1
             k = _sentence_index(starts, span.start_char)
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
-        text_lower = doc.text.lower()
+        text_lower = text.lower()
         any_sector = any(
-            not _inside(s, g.get("HERITAGE_ONLY", [])) and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)
+            not _inside(s, g.get("HERITAGE_ONLY", []) + g.get("PASSING", []))
+            and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)
             for g in by_sentence.values() for s in g.get("CULT_SECTOR", [])
         )
 
@@ -147,13 +159,30 @@ class CueRules:
             if len(ev) < 6:
                 ev.append(Evidence(cue.start_char, cue.end_char, cue.text))
                 if not any((e.start, e.end) == sentence for e in ev):
-                    ev.append(Evidence(sentence[0], sentence[1], doc.text[sentence[0]:sentence[1]]))
+                    ev.append(Evidence(sentence[0], sentence[1], text[sentence[0]:sentence[1]]))
 
+        cooperation_cues = [span.start_char for g in by_sentence.values() for span in g.get("COOP", [])]
         for k, groups in sorted(by_sentence.items()):
             sentence = bounds[k]
-            heritage = groups.get("HERITAGE_ONLY", [])
+            heritage = groups.get("HERITAGE_ONLY", []) + groups.get("PASSING", [])
             sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
                       and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)]
+            # A list of cooperation fields: the cue sits in the lead-in, the culture item lines below it.
+            near_cooperation = any(s.start_char - 600 <= c <= s.end_char + 200 for s in sector for c in cooperation_cues)
+
+            def signal(name: str, cue: Span) -> None:
+                if len(result.signals[name]) < 4:
+                    result.signals[name].append(Evidence(sentence[0], sentence[1], text[sentence[0]:sentence[1]]))
+
+            if sector and near_cooperation and not groups.get("COOP"):
+                signal("cooperation_list", sector[0])
+            if sector and groups.get("SUPPORT"):
+                signal("culture_support", sector[0])
+            culture_words = groups.get("CULT_SECTOR", [])
+            if culture_words and not sector and groups.get("PASSING"):
+                signal("diversity_passing", culture_words[0])
+            if groups.get("DEV") and sector:
+                signal("development_culture", groups["DEV"][0])
             if groups.get("EC_CORE"):
                 add("ecommerce", sentence, groups["EC_CORE"][0])
             if groups.get("DP_CORE"):
@@ -173,6 +202,9 @@ class CueRules:
                 add("right_to_regulate", sentence, groups["R2R"][0])
             if groups.get("UNESCO_CONV") and re.search(r"diversity|diversidad|diversité|2005", text_lower):
                 add("convention_reference", sentence, groups["UNESCO_CONV"][0])
+            if groups.get("CONVENTION") and result.fired["convention_reference"]:
+                # Codebook: a provision that names the Convention usually also recognises cultural diversity.
+                add("cultural_diversity", sentence, groups["CONVENTION"][0])
             # Preferences: a developing Party and a preference in one sentence, in a provision on
             # digital trade or culture (the footnote deferring an e-commerce article, say).
             if groups.get("DEV") and groups.get("PREF") and (
@@ -182,39 +214,58 @@ class CueRules:
         return result
 
 
-_WS = re.compile(r"[ \t\xa0\u2000-\u200b\u3000]+|\s*\n\s*")
+# Only runs that change: two or more blanks, odd blanks (tab, NBSP), or blanks around a line break.
+_WS = re.compile(r"[ \t\xa0\u2000-\u200b\u3000]*\n\s*|[ \t\xa0\u2000-\u200b\u3000]{2,}|[\t\xa0\u2000-\u200b\u3000]")
 
 
-def normalise_whitespace(text: str) -> tuple[str, list[int]]:
+@dataclass
+class OffsetMap:
+    """Maps offsets in whitespace-normalised text back to the original: breakpoints, not a per-character table."""
+
+    norm_starts: list[int]
+    shifts: list[int]
+
+    def __call__(self, offset: int) -> int:
+        k = bisect.bisect_right(self.norm_starts, offset) - 1
+        return offset + (self.shifts[k] if k >= 0 else 0)
+
+
+def normalise_whitespace(text: str) -> tuple[str, OffsetMap]:
     """Collapse runs of spaces (ToTA pads with non-breaking spaces) and keep a map to original offsets."""
-    out: list[str] = []
-    mapping: list[int] = []
+    parts: list[str] = []
+    norm_starts: list[int] = []
+    shifts: list[int] = []
     pos = 0
+    norm = 0
     for m in _WS.finditer(text):
-        chunk = text[pos:m.start()]
-        out.append(chunk)
-        mapping.extend(range(pos, m.start()))
-        out.append("\n" if "\n" in m.group(0) else " ")
-        mapping.append(m.start())
+        parts.append(text[pos:m.start()])
+        norm += m.start() - pos
+        replacement = "\n" if "\n" in m.group(0) else " "
+        parts.append(replacement)
+        norm += 1
+        # Normalised offsets from here on lie (len(match) - 1) further on in the original.
+        norm_starts.append(norm)
+        shifts.append(m.end() - norm)
         pos = m.end()
-    out.append(text[pos:])
-    mapping.extend(range(pos, len(text)))
-    mapping.append(len(text))
-    return "".join(out), mapping
+    parts.append(text[pos:])
+    return "".join(parts), OffsetMap(norm_starts, shifts)
 
 
-def _map_back(result: RuleResult, mapping: list[int], original: str) -> RuleResult:
+def _map_back(result: RuleResult, mapping: OffsetMap, original: str) -> RuleResult:
     def conv(start: int, end: int) -> tuple[int, int]:
-        s = mapping[start]
-        e = mapping[end - 1] + 1 if end > start else s
+        s = mapping(start)
+        e = mapping(end - 1) + 1 if end > start else s
         return s, e
 
-    for label, evidence in result.evidence.items():
-        mapped = []
+    def remap(evidence: list[Evidence]) -> list[Evidence]:
+        out = []
         for ev in evidence:
             s, e = conv(ev.start, ev.end)
-            mapped.append(Evidence(s, e, original[s:e]))
-        result.evidence[label] = mapped
+            out.append(Evidence(s, e, original[s:e]))
+        return out
+
+    result.evidence = {label: remap(ev) for label, ev in result.evidence.items()}
+    result.signals = {name: remap(ev) for name, ev in result.signals.items()}
     result.sentences = [conv(s, e) for s, e in result.sentences]
     return result
 
