@@ -180,11 +180,11 @@ CUES: dict[str, dict[str, list[str]]] = {
     "R2R": {
         "en": ["right to regulate", "general exceptions", "general exception", "article xx of gatt", "article xx of the gatt",
                "article xx of gatt 1994", "article xiv of gats", "article xiv of the gats", "legitimate public policy objectives",
-               "legitimate policy objectives", "public policy objectives", "prudential reasons", "prudential measures",
+               "legitimate policy objectives", "public policy objectives", "prudential reasons",
                "necessary to protect public morals", "protect public morals", "human, animal or plant life or health",
                "public morality, public policy or public security", "policy space", "regulatory autonomy",
                "regulatory flexibility", "right to adopt", "right of each party to regulate", "right of the parties to regulate",
-               "preserve the flexibility", "capacity to regulate", "ability to regulate", "mutatis mutandis"],
+               "preserve the flexibility", "capacity to regulate", "ability to regulate"],
         "es": ["derecho a regular", "derecho de regular", "excepciones generales", "artículo xx del gatt",
                "artículo xiv del agcs", "objetivos legítimos de política pública", "objetivos legítimos de política",
                "medidas prudenciales", "razones prudenciales", "moral pública", "vida o la salud de las personas"],

@@ -40,8 +40,12 @@ SIGNAL_LABEL = {"cooperation_list": "cultural_cooperation", "culture_support": "
 _GATE_STEMS = tuple(GATE_STEMS)
 _GOODS_CHAPTER = re.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
                             re.IGNORECASE)
+# In goods, customs and rules-of-origin text these words name products (HS lines), not the cultural sector.
 _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books", "newspapers", "magazines",
-                    "sound recordings", "radio", "television", "publication", "películas", "libros", "música"}
+                    "sound recordings", "radio", "television", "publication", "películas", "libros", "música",
+                    "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
+                    "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
+CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 _ABBREVIATIONS = {"art", "arts", "no", "nos", "para", "paras", "e.g", "i.e", "etc", "vol", "cf", "p", "pp", "sr", "mr",
                   "núm", "n°", "inc", "ltd", "co"}
 
@@ -162,11 +166,13 @@ class CueRules:
                     ev.append(Evidence(sentence[0], sentence[1], text[sentence[0]:sentence[1]]))
 
         cooperation_cues = [span.start_char for g in by_sentence.values() for span in g.get("COOP", [])]
+        result.counts["CULT_SECTOR"] = 0  # recounted below: only words that survive the traps speak for culture
         for k, groups in sorted(by_sentence.items()):
             sentence = bounds[k]
             heritage = groups.get("HERITAGE_ONLY", []) + groups.get("PASSING", [])
             sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
                       and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)]
+            result.counts["CULT_SECTOR"] += len(sector)
             # A list of cooperation fields: the cue sits in the lead-in, the culture item lines below it.
             near_cooperation = any(s.start_char - 600 <= c <= s.end_char + 200 for s in sector for c in cooperation_cues)
 
@@ -188,8 +194,10 @@ class CueRules:
             if groups.get("DP_CORE"):
                 add("digital_products", sentence, groups["DP_CORE"][0])
                 add("ecommerce", sentence, groups["DP_CORE"][0])
-            if sector and groups.get("CARVE"):
-                add("cultural_exception", sentence, sector[0])
+            carve = [(s, c) for s in sector for c in groups.get("CARVE", [])
+                     if abs(s.start_char - c.start_char) <= CARVE_WINDOW]
+            if carve:
+                add("cultural_exception", sentence, carve[0][0])
             if groups.get("CONVENTION"):
                 cue = groups["CONVENTION"][0]
                 if "2005 convention" not in cue.text.lower() or re.search(r"unesco|cultural", text_lower):

@@ -12,8 +12,9 @@ from auditor.ingest.clean import RawPage
 from auditor.model import DocumentMetadata, OutlineArticle
 from auditor.structure.headings import normalise_number
 
-_ARTICLE_NUMBER = re.compile(r"^\s*(?:article|art\.?|artículo|articulo)\s*", re.IGNORECASE)
-_CHAPTER_NUMBER = re.compile(r"^\s*(?:chapter|chapitre|capítulo|capitulo|title|título|titre|part|parte|partie)\s*",
+# Longest alternatives first: "ARTÍCULO9.6" must not lose only "ART".
+_ARTICLE_NUMBER = re.compile(r"^\s*(?:artículo|articulo|article|art\.?)\s*", re.IGNORECASE)
+_CHAPTER_NUMBER = re.compile(r"^\s*(?:chapitre|chapter|capítulo|capitulo|título|titulo|title|titre|partie|parte|part)\s*",
                              re.IGNORECASE)
 
 

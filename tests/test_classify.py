@@ -1,0 +1,200 @@
+"""The classifier on real provisions: each label, each codebook trap, French and Spanish, the CLI contract."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from auditor.classify import LABELS, ProvisionInput, load_classifier
+from auditor.classify.rules import CueRules
+from auditor.pipeline import parse_file
+from tests.conftest import GOLD, REPO, shared_file, tota
+
+
+@pytest.fixture(scope="module")
+def classifier():
+    return load_classifier()
+
+
+@pytest.fixture(scope="module")
+def rules():
+    return CueRules()
+
+
+def _provisions(treaty: int) -> dict:
+    agreement = parse_file(tota(treaty))
+    return {p.id: (p, agreement.language) for p in agreement.provisions}
+
+
+def _classify(classifier, provision, language="en"):
+    chapter = provision.chapter.title if provision.chapter else None
+    return classifier.predict([ProvisionInput(provision.id, provision.text, chapter, language)])[0]
+
+
+@pytest.fixture(scope="module")
+def canada_korea():
+    return _provisions(146)
+
+
+@pytest.fixture(scope="module")
+def eu_korea():
+    return _provisions(145)
+
+
+@pytest.mark.parametrize(
+    ("pid", "expected"),
+    [
+        ("tota:146:13069", {"ecommerce", "digital_products"}),  # 13.3 Customs Duties (electronic transmissions)
+        ("tota:146:13075", {"ecommerce", "digital_products"}),  # 13.9 Definitions
+        ("tota:146:13070", {"ecommerce"}),  # 13.4 Protection of Personal Information
+        ("tota:146:13178", {"cultural_exception"}),  # 22.6 Cultural Industries
+        ("tota:146:13044", {"cultural_exception"}),  # 11.1 Telecommunications scope: broadcasting carved out
+        ("tota:146:12884", {"cultural_cooperation"}),  # 1.6 Cultural Cooperation
+        ("tota:146:13173", {"right_to_regulate"}),  # 22.1 General Exceptions
+    ],
+)
+def test_canada_korea_labels(classifier, canada_korea, pid, expected):
+    provision, language = canada_korea[pid]
+    result = _classify(classifier, provision, language)
+    assert expected <= set(result.labels), (provision.title, result.labels, result.scores)
+
+
+def test_convention_reference_and_diversity(classifier, eu_korea):
+    provision, _ = eu_korea["tota:145:12870"]  # 15.10: Protocol on Cultural Cooperation tied to the 2005 Convention
+    result = _classify(classifier, provision)
+    assert {"convention_reference", "cultural_diversity"} <= set(result.labels)
+    spans = result.evidence["convention_reference"]
+    assert any("Diversity of Cultural Expressions" in s["text"] or "UNESCO" in s["text"] for s in spans)
+
+
+def test_preferential_treatment_in_rcep_footnote(classifier, rcep):
+    paperless = next(p for p in rcep.provisions_in_chapter("12") if p.number == "12.5")
+    text = paperless.text + "\n" + "\n".join(f.text for f in paperless.footnotes)
+    assert "Cambodia, Lao PDR, and Myanmar shall not be obliged" in text
+    result = classifier.predict([ProvisionInput(paperless.id, text, "Electronic Commerce")])[0]
+    assert {"ecommerce", "preferential_treatment"} <= set(result.labels)
+
+
+def test_digital_products_always_implies_ecommerce(classifier):
+    rows = [json.loads(line) for line in shared_file(GOLD / "dev.jsonl").read_text().splitlines()]
+    results = classifier.predict([ProvisionInput(r["id"], r["text"], r.get("chapter")) for r in rows])
+    assert all("ecommerce" in r.labels for r in results if "digital_products" in r.labels)
+
+
+def test_every_dev_label_has_evidence_inside_the_text(classifier):
+    rows = [json.loads(line) for line in shared_file(GOLD / "dev.jsonl").read_text().splitlines()]
+    results = classifier.predict([ProvisionInput(r["id"], r["text"], r.get("chapter")) for r in rows])
+    assert sum(len(r.labels) for r in results) > 150
+    for row, result in zip(rows, results):
+        for label in result.labels:
+            spans = result.evidence[label]
+            assert spans, (row["id"], label)
+            for span in spans:
+                assert row["text"][span["start"]:span["end"]] == span["text"]
+        assert set(result.scores) == set(LABELS)
+
+
+# ---- the codebook's traps, each with a real negative
+
+
+def test_trap_heritage_only_exception_is_not_cultural(classifier):
+    agreement = parse_file(tota(106))
+    provision = next(p for p in agreement.provisions if p.id == "tota:106:9939")  # GATT XX copy: national treasures
+    assert "national treasures" in provision.text
+    result = _classify(classifier, provision)
+    assert "cultural_exception" not in result.labels
+    assert "right_to_regulate" in result.labels
+
+
+def test_trap_customs_electronic_procedures_are_not_ecommerce(classifier):
+    agreement = parse_file(tota(327))
+    provision = next(p for p in agreement.provisions if p.id == "tota:327:23828")  # Use of Automated Systems
+    assert "electronic" in provision.text.lower()
+    assert "ecommerce" not in _classify(classifier, provision).labels
+
+
+def test_trap_agricultural_is_not_cultural(classifier, rules):
+    agreement = parse_file(tota(1))
+    provision = next(p for p in agreement.provisions if p.id == "tota:1:21")  # Export Subsidy on Agricultural Products
+    assert "agricultural" in provision.text.lower()
+    result = _classify(classifier, provision)
+    assert not {"cultural_exception", "cultural_cooperation", "cultural_diversity"} & set(result.labels)
+    assert rules.analyse(provision.text).counts["CULT_SECTOR"] == 0
+
+
+def test_trap_film_in_rules_of_origin_annex(classifier, rcep):
+    annex = [p for p in rcep.provisions if p.annex is not None and p.annex.number == "3A"]
+    assert annex and any("film" in p.text.lower() for p in annex)
+    for p in annex:
+        result = classifier.predict([ProvisionInput(p.id, p.text, "Rules of Origin")])[0]
+        assert "cultural_exception" not in result.labels
+
+
+# ---- Spanish and French rules on real ToTA sentences
+
+
+def test_spanish_digital_products_and_general_exceptions(rules):
+    provisions = _provisions(338)
+    duties, _ = provisions["tota:338:25364"]  # Aranceles Aduaneros a Productos Digitales
+    result = rules.analyse(duties.text, "es", "Comercio Electrónico")
+    assert result.fired["digital_products"] and result.fired["ecommerce"]
+    assert any(e.text.lower() == "productos digitales" for e in result.evidence["digital_products"])
+    exceptions, _ = provisions["tota:338:25442"]  # Excepciones Generales
+    result = rules.analyse(exceptions.text, "es", "Excepciones")
+    assert result.fired["right_to_regulate"]
+    assert any("Artículo XX del GATT" in e.text for e in result.evidence["right_to_regulate"])
+
+
+def test_spanish_deferral_for_developing_parties(rules):
+    rows = [json.loads(line) for line in shared_file(GOLD / "es.jsonl").read_text().splitlines()]
+    row = next(r for r in rows if r["id"] == "tota:450:40723")  # TPP (es): Brunei and Viet Nam may defer
+    result = rules.analyse(row["text"], "es", row["chapter"])
+    assert result.fired["preferential_treatment"] and result.fired["ecommerce"]
+
+
+def test_french_agriculture_is_not_culture(rules):
+    provision, language = _provisions(88)["tota:88:8890"]  # WAEMU treaty, Article 4
+    assert language == "fr" and "agriculture" in provision.text
+    result = rules.analyse(provision.text, "fr")
+    assert result.counts["CULT_SECTOR"] == 0
+    assert not any(result.fired.values())
+
+
+def test_french_cues_match_french_phrases(rules):
+    # The French phrase lists are real: the tokenizer and matcher work on French text.
+    text = ("Le présent chapitre ne s'applique pas aux industries culturelles. "
+            "Les Parties coopèrent en vue de favoriser les coproductions audiovisuelles.")
+    result = rules.analyse(text, "fr")
+    assert result.fired["cultural_exception"] and result.fired["cultural_cooperation"]
+
+
+# ---- the command line contract
+
+
+def test_classify_cli_keeps_order_and_reports_bad_lines(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text("\n".join([
+        json.dumps({"id": "a", "text": "Each Party shall maintain its practice of not imposing customs duties on "
+                                       "electronic transmissions.", "chapter": "Electronic Commerce"}),
+        "{not json",
+        json.dumps({"id": "b"}),
+        json.dumps({"id": "c", "text": "This Agreement shall not apply to measures relating to cultural industries."}),
+        json.dumps({"id": "d", "text": "The Parties shall exchange information on tariffs."}),
+    ]) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "auditor", "classify", str(source), "-o", str(out)],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "in.jsonl:2: skipped" in proc.stderr and "in.jsonl:3: skipped" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    rows = [json.loads(line) for line in out.read_text().splitlines()]
+    assert [r["id"] for r in rows] == ["a", "c", "d"]
+    assert {"ecommerce", "digital_products"} <= set(rows[0]["labels"])
+    assert "cultural_exception" in rows[1]["labels"]
+    assert rows[2]["labels"] == []
+    for row in rows:
+        assert set(row) == {"id", "labels", "scores", "evidence"}
+        assert set(row["evidence"]) == set(row["labels"])
