@@ -182,6 +182,119 @@ def classify(
     typer.echo(f"classified {len(results)} provisions -> {output}", err=True)
 
 
+class AuditFormat(str, Enum):
+    json = "json"
+    html = "html"
+    csv = "csv"
+    md = "md"
+
+
+@app.command()
+@reports_errors
+def audit(
+    file: Annotated[Path, typer.Argument(help="Agreement: PDF, ToTA XML, HTML or text.")],
+    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="json, html, csv (inventory) or md.")] = AuditFormat.json,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
+    engine: Annotated[EngineChoice, typer.Option(help="PDF text engine.")] = EngineChoice.pypdfium2,
+    ocr: Annotated[OcrChoice, typer.Option(help="OCR scanned pages: auto, always, never.")] = OcrChoice.auto,
+    precedents: Annotated[bool, typer.Option(help="Look up precedent clauses for gaps and tensions.")] = True,
+) -> None:
+    """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
+    from auditor.pipeline import ParseOptions, audit_file
+    from auditor.report.audit import RENDERERS
+
+    result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents)
+    write_output(RENDERERS[format.value](result), output)
+
+
+@app.command()
+@reports_errors
+def compare(
+    first: Annotated[Path, typer.Argument(help="First agreement.")],
+    second: Annotated[Path, typer.Argument(help="Second agreement.")],
+    format: Annotated[str, typer.Option("--format", "-f", help="text, md, json or html.")] = "text",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """The scorecards of two agreements side by side, differences marked."""
+    from auditor.pipeline import audit_file
+    from auditor.report.compare import COMPARE_RENDERERS, compare_audits
+
+    if format not in COMPARE_RENDERERS:
+        raise AuditError(f"Unknown format {format!r}.", f"Use one of: {', '.join(COMPARE_RENDERERS)}.")
+    comparison = compare_audits(audit_file(first, with_precedents=False), audit_file(second, with_precedents=False))
+    write_output(COMPARE_RENDERERS[format](comparison), output)
+
+
+@app.command()
+@reports_errors
+def trends(
+    inputs: Annotated[Optional[list[Path]], typer.Argument(help="Agreement files or folders.")] = None,
+    tota: Annotated[bool, typer.Option("--tota", help="The shared ToTA corpus (../shared/corpus/tota/xml).")] = False,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Folder for tables (CSV, MD) and plots (PNG, SVG).")] = Path("trends"),
+) -> None:
+    """Corpus view: share of agreements with each label and status, by decade of signature."""
+    from auditor.batch import collect_inputs
+    from auditor.pipeline import audit_file
+    from auditor.report.trends import AgreementSummaryRow, write_trends
+
+    files = collect_inputs(inputs or [], tota=tota)
+    rows = []
+    for path in files:
+        try:
+            rows.append(AgreementSummaryRow.from_audit(audit_file(path, with_precedents=False)))
+        except AuditError as exc:
+            typer.echo(f"warning: {path}: {exc}", err=True)
+    for path in write_trends(rows, output):
+        typer.echo(str(path))
+
+
+@app.command()
+@reports_errors
+def batch(
+    inputs: Annotated[Optional[list[Path]], typer.Argument(help="Files, folders or globs (PDF, ToTA XML, HTML, text).")] = None,
+    output: Annotated[Path, typer.Option("--output", "-o", help="Output folder (resumable: re-runs skip done work).")] = Path("out"),
+    tota: Annotated[bool, typer.Option("--tota", help="Add the shared ToTA corpus.")] = False,
+    workers: Annotated[Optional[int], typer.Option(help="Local worker processes (default: cores).")] = None,
+    dask: Annotated[Optional[str], typer.Option("--dask", help="Run on a Dask cluster at this address (tcp://host:port).")] = None,
+    progress: Annotated[Optional[bool], typer.Option(help="Progress bar (default: only on a terminal).")] = None,
+) -> None:
+    """Audit a collection: one JSON audit per agreement, inventory.csv, assessments.csv, trends."""
+    from auditor.batch import collect_inputs, run_batch
+
+    files = collect_inputs(inputs or [], tota=tota)
+    if not files:
+        raise AuditError("No input files.", "Give files, folders or globs, or --tota.")
+    if workers is not None and workers < 1:
+        raise AuditError("--workers must be at least 1.")
+    result = run_batch(files, output, workers=workers, dask_address=dask, progress=progress)
+    typer.echo(f"{result.total} documents: {result.done} audited, {result.skipped} already done, "
+               f"{result.failed} failed in {result.seconds:.1f} s -> {output}")
+    if result.failed:
+        typer.echo(f"failures listed in {output / 'errors.jsonl'}", err=True)
+        raise typer.Exit(1)
+
+
+precedents_app = typer.Typer(help="The precedent index shipped with the engine.", no_args_is_help=True)
+app.add_typer(precedents_app, name="precedents")
+
+
+@precedents_app.command("build")
+@reports_errors
+def precedents_build(
+    source: Annotated[Path, typer.Option(help="Folder of ToTA XML files.")] = DEFAULT_GOLD.parent / "corpus" / "tota" / "xml",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """Rebuild auditor/data/precedents.jsonl.gz from the ToTA corpus."""
+    from auditor.assess.precedents import INDEX_PATH, build_index
+
+    paths = sorted(source.glob("pta_*.xml"), key=lambda p: int(p.stem.split("_")[1]))
+    if not paths:
+        raise AuditError(f"No ToTA files (pta_*.xml) in {source}.", "Pass --source with the ToTA xml folder.")
+    index = build_index(paths)
+    index.save(output or INDEX_PATH)
+    typer.echo(f"{len(index.clauses)} precedent clauses from {len(paths)} agreements -> {output or INDEX_PATH}")
+
+
 def main() -> None:  # console-script entry point
     app()
 

@@ -8,10 +8,15 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from auditor.ingest import Engine, OcrMode, ingest_bytes, read_input
 from auditor.model import Agreement
 from auditor.structure import structure
+
+if TYPE_CHECKING:
+    from auditor.assess.model import Audit
 
 
 @dataclass(frozen=True)
@@ -30,3 +35,26 @@ def parse_bytes(data: bytes, *, source: str | None = None, options: ParseOptions
 def parse_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions()) -> Agreement:
     data = read_input(path, max_bytes=options.max_bytes)
     return parse_bytes(data, source=str(path), options=options)
+
+
+@lru_cache(maxsize=1)
+def default_precedents():
+    from auditor.assess.precedents import PrecedentIndex
+
+    return PrecedentIndex.load()
+
+
+def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, with_precedents: bool = True) -> "Audit":
+    from auditor import __version__
+    from auditor.assess import assess
+    from auditor.classify import label_agreement
+
+    labelled = label_agreement(agreement, classifier)
+    index = (precedents or default_precedents()) if with_precedents else None
+    audit = assess(agreement, labelled, index)
+    audit.engine = {"version": __version__, "format": agreement.format}
+    return audit
+
+
+def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(), **kwargs) -> "Audit":
+    return audit_agreement(parse_file(path, options), **kwargs)

@@ -24,4 +24,45 @@ def classify_provisions(items: list[ProvisionInput], classifier: ProvisionClassi
     return (classifier or load_classifier()).predict(items)
 
 
-__all__ = ["LABELS", "Classification", "ProvisionInput", "ProvisionClassifier", "classify_provisions", "load_classifier"]
+__all__ = ["LABELS", "Classification", "ProvisionInput", "ProvisionClassifier", "classify_provisions", "label_agreement",
+           "load_classifier"]
+
+
+def label_agreement(agreement, classifier: ProvisionClassifier | None = None):
+    """Classify every provision of an ``Agreement``; return ``LabelledProvision`` records with audit attributes.
+
+    Footnotes are classified with their provision (RCEP defers e-commerce articles for
+    least-developed Parties in footnotes), so the labelled text is the body plus its notes.
+    """
+    from auditor.assess.model import EvidenceSpan, LabelledProvision
+    from auditor.classify.attributes import digital_kind, ecommerce_topics, exception_scope, exception_sectors
+
+    texts = []
+    for p in agreement.provisions:
+        notes = "".join(f"\n[{f.number}] {f.text}" for f in p.footnotes)
+        texts.append(p.text + notes)
+    language = agreement.language or "en"
+    items = [ProvisionInput(p.id, text, p.chapter.title if p.chapter else (p.annex.title if p.annex else None), language)
+             for p, text in zip(agreement.provisions, texts)]
+    results = classify_provisions(items, classifier)
+    out = []
+    for p, text, result in zip(agreement.provisions, texts, results):
+        record = LabelledProvision(
+            id=p.id, kind=p.kind, number=p.number, title=p.title,
+            chapter=p.chapter.number if p.chapter else None, chapter_title=p.chapter.title if p.chapter else None,
+            section=p.section.number if p.section else None, annex=p.annex.number if p.annex else None,
+            page_start=p.page_start, page_end=p.page_end, text=text,
+            labels=result.labels, scores=result.scores,
+            evidence={k: [EvidenceSpan(**s) for s in v] for k, v in result.evidence.items()},
+        )
+        if "cultural_exception" in result.labels:
+            evidence_text = " ".join(s["text"] for s in result.evidence["cultural_exception"])
+            record.exception_scope = exception_scope(text, evidence_text, kind=p.kind, title=p.title,
+                                                     chapter=record.chapter or record.annex)
+            record.sectors = exception_sectors(evidence_text) or exception_sectors(text)
+        if "digital_products" in result.labels:
+            record.digital_kind = digital_kind(text, p.title)
+        if "ecommerce" in result.labels:
+            record.ecommerce_topics = ecommerce_topics(text, p.title)
+        out.append(record)
+    return out

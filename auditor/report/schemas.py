@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from auditor.assess.model import Audit
 from auditor.model import Agreement
 
 
@@ -12,7 +13,10 @@ def schemas() -> dict[str, dict]:
     agreement = Agreement.model_json_schema(mode="serialization")
     agreement["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     agreement["title"] = "Treaty Audit: parsed agreement (auditor parse --format json)"
-    return {"agreement.schema.json": agreement}
+    audit = Audit.model_json_schema(mode="serialization")
+    audit["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    audit["title"] = "Treaty Audit: audit of one agreement (auditor audit --format json)"
+    return {"agreement.schema.json": agreement, "audit.schema.json": audit}
 
 
 def write_schemas(directory: Path) -> list[Path]:

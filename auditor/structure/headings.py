@@ -84,12 +84,30 @@ def _roman_to_int(s: str) -> int:
     return total
 
 
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
+
+
+def _compound_number(low: str) -> int | None:
+    """'twenty-two', 'twentytwo', 'twenty two' -> 22 (ToTA spells chapter numbers out)."""
+    for word, tens in _TENS.items():
+        if low.startswith(word):
+            rest = low[len(word):].strip(" -")
+            if not rest:
+                return tens
+            if rest in _NUM_WORDS and _NUM_WORDS[rest] < 10:
+                return tens + _NUM_WORDS[rest]
+    return None
+
+
 def normalise_number(number: str | None) -> str | None:
     if number is None:
         return None
-    low = number.lower()
+    low = number.lower().strip()
     if low in _NUM_WORDS:
         return str(_NUM_WORDS[low])
+    compound = _compound_number(low)
+    if compound is not None:
+        return str(compound)
     return re.sub(r"\s+", "", number)
 
 

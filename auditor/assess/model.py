@@ -1,0 +1,122 @@
+"""Typed records of an audit: what ``auditor audit`` writes and the API serves."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, Field
+
+from auditor.classify.attributes import ExceptionScope
+
+Status = Literal["addressed", "partly addressed", "not addressed", "in tension", "not assessable from the text"]
+
+
+class EvidenceSpan(BaseModel):
+    start: int
+    end: int
+    text: str
+
+
+class LabelledProvision(BaseModel):
+    """A provision with its codebook labels, their scores and justifying words, and the audit attributes."""
+
+    id: str
+    kind: str
+    number: str | None = None
+    title: str | None = None
+    chapter: str | None = Field(None, description="Chapter number.")
+    chapter_title: str | None = None
+    section: str | None = None
+    annex: str | None = None
+    page_start: int | None = None
+    page_end: int | None = None
+    text: str
+    labels: list[str] = Field(default_factory=list)
+    scores: dict[str, float] = Field(default_factory=dict)
+    evidence: dict[str, list[EvidenceSpan]] = Field(default_factory=dict)
+    exception_scope: ExceptionScope | None = None
+    sectors: list[str] = Field(default_factory=list)
+    digital_kind: str | None = None
+    ecommerce_topics: list[str] = Field(default_factory=list)
+
+    @property
+    def citation(self) -> str:
+        if self.number:
+            head = f"Article {self.number}"
+            if self.annex:
+                head = f"Annex {self.annex}, {head}"
+            elif self.chapter and "." not in self.number:
+                head = f"Chapter {self.chapter}, {head}"
+        elif self.kind == "preamble":
+            head = "Preamble"
+        elif self.annex:
+            head = f"Annex {self.annex}"
+        else:
+            head = self.kind.replace("-", " ").capitalize()
+        return f"{head} ({self.title})" if self.title and self.kind != "preamble" else head
+
+    @property
+    def pages(self) -> str:
+        if self.page_start is None:
+            return ""
+        return f"p. {self.page_start}" if self.page_start == self.page_end else f"pp. {self.page_start}-{self.page_end}"
+
+
+class ExceptionReach(BaseModel):
+    exception: str = Field(description="Provision id of the cultural exception.")
+    scope: ExceptionScope
+    binding: bool = Field(description="False for preamble recitals and definitions: they shield nothing by force of law.")
+    reaches: list[str] = Field(default_factory=list, description="Provision ids of commitments it shields.")
+    explanation: str
+
+
+class Tension(BaseModel):
+    commitment: str = Field(description="Provision id of the e-commerce or digital-products commitment.")
+    kind: str = Field(description="customs duties | non-discrimination | data flows | localisation")
+    exceptions_considered: list[str] = Field(default_factory=list)
+    explanation: str
+
+
+class GuidelineAssessment(BaseModel):
+    id: str
+    instrument: str
+    text: str = Field(description="The guideline's or activity's own words.")
+    status: Status
+    rationale: str
+    evidence: list[str] = Field(default_factory=list, description="Provision ids.")
+
+
+class Precedent(BaseModel):
+    gap: str = Field(description="The assessment id or tension commitment it answers.")
+    agreement: str
+    year: int | None = None
+    article: str
+    title: str | None = None
+    labels: list[str] = Field(default_factory=list)
+    text: str
+    relevance: float
+    source: str
+
+
+class AgreementSummary(BaseModel):
+    title: str | None = None
+    parties: list[str] = Field(default_factory=list)
+    language: str | None = None
+    pages: int = 0
+    date_signed: str | None = None
+    format: str | None = None
+    source: str | None = None
+    provisions: int = 0
+
+
+class Audit(BaseModel):
+    agreement: AgreementSummary
+    provisions: list[LabelledProvision] = Field(description="Provisions with at least one label (the roadmap 3.1 inventory).")
+    assessments: list[GuidelineAssessment]
+    exceptions: list[ExceptionReach] = Field(default_factory=list)
+    tensions: list[Tension] = Field(default_factory=list)
+    precedents: list[Precedent] = Field(default_factory=list)
+    engine: dict = Field(default_factory=dict)
+
+    def provision(self, pid: str) -> LabelledProvision | None:
+        return next((p for p in self.provisions if p.id == pid), None)

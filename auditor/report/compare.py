@@ -1,0 +1,74 @@
+"""Two audits side by side: the same scorecard, differences marked."""
+
+from __future__ import annotations
+
+import html
+import json
+
+from pydantic import BaseModel
+
+from auditor.assess.model import Audit
+from auditor.classify.rules import LABELS
+
+
+class ComparisonRow(BaseModel):
+    id: str
+    first: str
+    second: str
+    differs: bool
+
+
+class Comparison(BaseModel):
+    first: str
+    second: str
+    scorecard: list[ComparisonRow]
+    label_counts: dict[str, tuple[int, int]]
+    tensions: tuple[int, int]
+
+
+def compare_audits(a: Audit, b: Audit) -> Comparison:
+    statuses_b = {g.id: g.status for g in b.assessments}
+    rows = [ComparisonRow(id=g.id, first=g.status, second=statuses_b.get(g.id, "-"),
+                          differs=g.status != statuses_b.get(g.id)) for g in a.assessments]
+    counts = {label: (sum(label in p.labels for p in a.provisions), sum(label in p.labels for p in b.provisions))
+              for label in LABELS}
+    return Comparison(first=a.agreement.title or "first", second=b.agreement.title or "second", scorecard=rows,
+                      label_counts=counts, tensions=(len(a.tensions), len(b.tensions)))
+
+
+def compare_text(c: Comparison) -> str:
+    width = max(len(r.first) for r in c.scorecard) + 2
+    lines = [f"{'':6} {c.first[:width]:{width}} {c.second}", ""]
+    for r in c.scorecard:
+        lines.append(f"{r.id:6} {r.first:{width}} {r.second}{'   <- differs' if r.differs else ''}")
+    lines += ["", f"{'tensions':24} {c.tensions[0]:>4} {c.tensions[1]:>4}"]
+    for label, (x, y) in c.label_counts.items():
+        lines.append(f"{label:24} {x:>4} {y:>4}{'   <- differs' if x != y else ''}")
+    return "\n".join(lines) + "\n"
+
+
+def compare_markdown(c: Comparison) -> str:
+    lines = [f"| | {c.first} | {c.second} |", "| --- | --- | --- |"]
+    for r in c.scorecard:
+        mark = "**" if r.differs else ""
+        lines.append(f"| {r.id} | {mark}{r.first}{mark} | {mark}{r.second}{mark} |")
+    lines.append(f"| tensions | {c.tensions[0]} | {c.tensions[1]} |")
+    for label, (x, y) in c.label_counts.items():
+        lines.append(f"| {label} | {x} | {y} |")
+    return "\n".join(lines) + "\n"
+
+
+def compare_html(c: Comparison) -> str:
+    rows = "".join(
+        f'<tr class="{"differs" if r.differs else ""}"><th>{r.id}</th><td>{html.escape(r.first)}</td>'
+        f"<td>{html.escape(r.second)}</td></tr>" for r in c.scorecard)
+    return (f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><meta name='viewport' "
+            f"content='width=device-width, initial-scale=1'><title>Comparison</title><style>body{{font:16px system-ui;"
+            f"max-width:50rem;margin:auto;padding:1rem}}td,th{{padding:.4rem;border-bottom:1px solid #ddd;text-align:left}}"
+            f"tr.differs{{background:#fff1a8}}</style></head><body><h1>Scorecards compared</h1><table><thead><tr><th></th>"
+            f"<th>{html.escape(c.first)}</th><th>{html.escape(c.second)}</th></tr></thead><tbody>{rows}</tbody></table>"
+            f"</body></html>")
+
+
+COMPARE_RENDERERS = {"text": compare_text, "md": compare_markdown, "html": compare_html,
+                     "json": lambda c: json.dumps(c.model_dump(mode="json"), indent=2, ensure_ascii=False)}
