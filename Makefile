@@ -18,7 +18,7 @@ deps-run:
 	@sh scripts/apt-install.sh tesseract-ocr tesseract-ocr-eng tesseract-ocr-fra tesseract-ocr-spa
 
 deps-test: deps-run
-	@sh scripts/apt-install.sh poppler-utils
+	@sh scripts/apt-install.sh poppler-utils chromium postgresql
 
 run: deps-run $(STAMP)
 	$(BIN)/auditor parse agreements/canada-korea-2014.tota.xml

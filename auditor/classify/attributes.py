@@ -35,6 +35,7 @@ _PART = re.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble 
 _ANNEX = re.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
 _NAMED_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*(?:\([^)]*\))?\s*(?:,|and|or|y|et)\s*(?:\d+[A-Z]?|[IVXL]+))*)",
                              re.IGNORECASE)
+_SCOPE_TITLE = re.compile(r"scope|coverage|application|ámbito|alcance|champ", re.IGNORECASE)
 _DEFINITION = re.compile(r"\b(means|include[s]?|significa|se entiende|désigne|s'entend)\b", re.IGNORECASE)
 
 
@@ -42,7 +43,7 @@ def exception_scope(text: str, evidence_text: str, *, kind: str, chapter: str | 
     """Scope of a cultural exception from its own words; the evidence sentence weighs first."""
     if kind == "preamble":
         return ExceptionScope(kind="preamble", phrase="preamble recital")
-    if title and re.search(r"definition|definici|définition", title, re.IGNORECASE):
+    if title and re.search(r"definition|definici|définition", title, re.IGNORECASE) and not _SCOPE_TITLE.search(title):
         return ExceptionScope(kind="definition", chapters=[chapter] if chapter else [], phrase="definition")
     for source in (evidence_text, text):
         named = _NAMED_CHAPTERS.search(source)
