@@ -21,7 +21,7 @@ deps-test: deps-run
 	@sh scripts/apt-install.sh poppler-utils chromium postgresql
 
 run: deps-run $(STAMP)
-	$(BIN)/auditor parse agreements/canada-korea-2014.tota.xml
+	$(BIN)/auditor serve --host 127.0.0.1 --port 8000
 
 test: deps-test $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -295,6 +295,78 @@ def precedents_build(
     typer.echo(f"{len(index.clauses)} precedent clauses from {len(paths)} agreements -> {output or INDEX_PATH}")
 
 
+@app.command()
+@reports_errors
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port.")] = 8000,
+    workers: Annotated[Optional[int], typer.Option(help="Audit worker processes (default: AUDITOR_WORKERS or 2).")] = None,
+) -> None:
+    """Run the web service: API under /api/v1, pages at /, sample agreements audited on first start."""
+    import logging
+
+    import uvicorn
+
+    from api.app import create_app
+    from api.settings import Settings
+
+    overrides = {"host": host, "port": port} | ({"workers": workers} if workers else {})
+    try:
+        settings = Settings(**overrides)
+    except ValueError as exc:
+        raise AuditError(f"Invalid setting: {exc}") from exc
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
+    typer.echo(f"Treaty Audit on http://{host}:{port}/ (data in {settings.data_dir})", err=True)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
+
+
+keys_app = typer.Typer(help="API keys: each belongs to a tenant; stored hashed, shown once.", no_args_is_help=True)
+app.add_typer(keys_app, name="keys")
+
+
+def _key_sessions():
+    from api.db import make_engine, migrate, session_factory
+    from api.settings import Settings
+
+    settings = Settings()
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    migrate(settings.url)
+    return session_factory(make_engine(settings.url))
+
+
+@keys_app.command("create")
+@reports_errors
+def keys_create(tenant: Annotated[str, typer.Option(help="Tenant the key belongs to.")]) -> None:
+    """Create a key; it is printed once, alone on the last line."""
+    from api import store
+
+    key_id, key = store.create_key(sessions=_key_sessions(), tenant=tenant)
+    typer.echo(f"created key {key_id} for tenant {tenant}; store it now, it is not shown again:")
+    typer.echo(key)
+
+
+@keys_app.command("list")
+@reports_errors
+def keys_list() -> None:
+    """List keys (ids, tenants, state; never the keys)."""
+    from api import store
+
+    for k in store.list_keys(sessions=_key_sessions()):
+        state = f"revoked {k.revoked_at:%Y-%m-%d}" if k.revoked_at else "active"
+        typer.echo(f"{k.id}  {k.tenant:20} {k.created_at:%Y-%m-%d %H:%M}  {state}")
+
+
+@keys_app.command("revoke")
+@reports_errors
+def keys_revoke(key_id: Annotated[str, typer.Argument(help="Key id from `auditor keys list`.")]) -> None:
+    """Revoke a key: requests with it are refused from now on."""
+    from api import store
+
+    store.revoke_key(sessions=_key_sessions(), key_id=key_id)
+    typer.echo(f"revoked {key_id}")
+
+
 def main() -> None:  # console-script entry point
     app()
 

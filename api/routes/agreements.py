@@ -1,0 +1,75 @@
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+
+from api import store
+from api.deps import SessionsDep, SettingsDep, TenantDep
+from api.schemas import AgreementPublic, AgreementsPublic, UploadAccepted, agreement_public, job_public
+from api.uploads import accept_upload, check_declared_size
+from auditor.assess.model import Audit
+from auditor.report.audit import audit_csv, audit_html
+
+router = APIRouter(prefix="/agreements", tags=["agreements"])
+
+
+@router.post("", status_code=202, response_model=UploadAccepted,
+             responses={413: {"description": "Too large"}, 415: {"description": "Not a readable agreement"},
+                        422: {"description": "Corrupt, encrypted or empty"}})
+async def upload_agreement(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep,
+                           file: Annotated[UploadFile, File(description="PDF, ToTA XML, HTML or text")]) -> UploadAccepted:
+    """Store an agreement (content-addressed: the same file twice is one document) and queue its audit."""
+    check_declared_size(request, settings)
+    doc, job, created = accept_upload(file, request=request, settings=settings, sessions=sessions, tenant=tenant)
+    return UploadAccepted(id=doc.id, job=job_public(job), duplicate=not created)
+
+
+@router.get("", response_model=AgreementsPublic)
+def list_agreements(sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep,
+                    q: Annotated[str | None, Query(max_length=200)] = None,
+                    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+                    limit: Annotated[int, Query(ge=1, le=200)] = 50) -> AgreementsPublic:
+    docs, total = store.list_documents(sessions=sessions, tenant=tenant, q=q, offset=offset, limit=limit)
+    return AgreementsPublic(data=[agreement_public(d, tenant) for d in docs], count=total, offset=offset, limit=limit)
+
+
+@router.get("/{agreement_id}", response_model=AgreementPublic)
+def get_agreement(agreement_id: str, sessions: SessionsDep, tenant: TenantDep) -> AgreementPublic:
+    return agreement_public(store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id), tenant)
+
+
+@router.delete("/{agreement_id}", status_code=204)
+def delete_agreement(agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep) -> Response:
+    """Delete the agreement, its stored file and its audit."""
+    store.delete_document(sessions=sessions, files_dir=settings.files_dir, tenant=tenant, doc_id=agreement_id)
+    return Response(status_code=204)
+
+
+@router.get("/{agreement_id}/audit", response_model=Audit,
+            responses={200: {"content": {"text/html": {}, "text/csv": {}}}, 409: {"description": "Not ready"}})
+def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
+              format: Literal["json", "html", "csv"] = "json"):
+    audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    if format == "html":
+        return HTMLResponse(audit_html(audit))
+    if format == "csv":
+        return PlainTextResponse(audit_csv(audit), media_type="text/csv",
+                                 headers={"Content-Disposition": f'attachment; filename="{agreement_id}-inventory.csv"'})
+    return Response(audit.model_dump_json(), media_type="application/json")
+
+
+@router.get("/{agreement_id}/precedents")
+def get_precedents(agreement_id: str, sessions: SessionsDep, tenant: TenantDep) -> list[dict]:
+    audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    return [p.model_dump(mode="json") for p in audit.precedents]
+
+
+@router.get("/{agreement_id}/compare/{other_id}")
+def compare_agreements(agreement_id: str, other_id: str, sessions: SessionsDep, tenant: TenantDep) -> dict:
+    from auditor.report.compare import compare_audits
+
+    a = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    b = store.get_audit(sessions=sessions, tenant=tenant, doc_id=other_id)
+    return compare_audits(a, b).model_dump(mode="json")

@@ -1,0 +1,293 @@
+"""Storage operations: keys, uploads, jobs, audits, search. Keyword-only, shared by routes, CLI and tests.
+
+Tenancy is enforced here, not in the routes: every read takes the tenant and
+can only see that tenant's documents plus the public reference corpus.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import secrets
+import shutil
+import tempfile
+from pathlib import Path
+
+from sqlalchemy import delete, func, or_, select, text, update
+from sqlalchemy.orm import Session, sessionmaker
+
+from api.db import PUBLIC_TENANT, ApiKey, AuditRecord, Document, Job, ProvisionRow, now
+from auditor.assess.model import Audit
+from auditor.errors import AuditError, DocumentTooLarge, EmptyDocument
+
+KEY_PREFIX = "ta_"
+
+
+class NotFound(AuditError):
+    status = 404
+
+
+class Forbidden(AuditError):
+    status = 401
+
+
+# ---------------------------------------------------------------- keys
+
+
+def hash_key(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def create_key(*, sessions: sessionmaker, tenant: str) -> tuple[str, str]:
+    if not re.fullmatch(r"[A-Za-z0-9_.\-]{1,64}", tenant) or tenant == PUBLIC_TENANT:
+        raise AuditError(f"Invalid tenant name {tenant!r}.", "Use 1-64 letters, digits, '.', '_' or '-' (not 'public').")
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    key_id = secrets.token_hex(8)
+    with sessions.begin() as s:
+        s.add(ApiKey(id=key_id, tenant=tenant, key_hash=hash_key(key)))
+    return key_id, key
+
+
+def list_keys(*, sessions: sessionmaker) -> list[ApiKey]:
+    with sessions() as s:
+        return list(s.scalars(select(ApiKey).order_by(ApiKey.created_at)))
+
+
+def revoke_key(*, sessions: sessionmaker, key_id: str) -> None:
+    with sessions.begin() as s:
+        key = s.get(ApiKey, key_id)
+        if key is None:
+            raise NotFound(f"No API key with id {key_id}.", "List keys with `auditor keys list`.")
+        key.revoked_at = now()
+
+
+def active_key_count(*, sessions: sessionmaker) -> int:
+    with sessions() as s:
+        return s.scalar(select(func.count()).select_from(ApiKey).where(ApiKey.revoked_at.is_(None))) or 0
+
+
+def tenant_for_key(*, sessions: sessionmaker, key: str) -> str | None:
+    with sessions() as s:
+        row = s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
+        return row.tenant if row else None
+
+
+# ---------------------------------------------------------------- uploads
+
+
+def document_id(tenant: str, sha256: str) -> str:
+    return hashlib.sha256(f"{tenant}\0{sha256}".encode()).hexdigest()[:32]
+
+
+def safe_filename(name: str | None) -> str:
+    """A display name only: never used as a path."""
+    base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
+    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .") or "upload"
+    return base[:200]
+
+
+def spool_upload(stream, *, max_bytes: int, directory: Path) -> tuple[Path, str, int]:
+    """Copy an upload to a temporary file, hashing it and enforcing the size limit as bytes arrive."""
+    directory.mkdir(parents=True, exist_ok=True)
+    digest = hashlib.sha256()
+    size = 0
+    fd, name = tempfile.mkstemp(prefix="upload-", dir=directory)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            while chunk := stream.read(1 << 20):
+                size += len(chunk)
+                if size > max_bytes:
+                    raise DocumentTooLarge(f"The upload is over the {max_bytes:,}-byte limit.",
+                                           "Split the file or ask the administrator to raise AUDITOR_MAX_UPLOAD_BYTES.")
+                digest.update(chunk)
+                out.write(chunk)
+        if size == 0:
+            raise EmptyDocument("The upload is empty.", "Send the agreement file in the multipart field 'file'.")
+    except BaseException:
+        Path(name).unlink(missing_ok=True)
+        raise
+    return Path(name), digest.hexdigest(), size
+
+
+def register_upload(*, sessions: sessionmaker, files_dir: Path, tenant: str, spooled: Path, sha256: str, size: int,
+                    filename: str, fmt: str, pages: int | None) -> tuple[Document, Job, bool]:
+    """Store an upload once per tenant and content. Returns (document, its latest job, created)."""
+    doc_id = document_id(tenant, sha256)
+    with sessions.begin() as s:
+        existing = s.get(Document, doc_id)
+        if existing is not None:
+            spooled.unlink(missing_ok=True)
+            job = s.scalar(select(Job).where(Job.document_id == doc_id).order_by(Job.created_at.desc()))
+            if job is None or existing.status == "failed":
+                job = Job(id=secrets.token_hex(16), document_id=doc_id, tenant=tenant, status="queued", attempts=0)
+                s.add(job)
+                existing.status = "queued"
+            return existing, job, False
+        target = files_dir / doc_id
+        files_dir.mkdir(parents=True, exist_ok=True)
+        os.replace(spooled, target)
+        doc = Document(id=doc_id, tenant=tenant, sha256=sha256, filename=filename, format=fmt, size=size, pages=pages,
+                       status="queued")
+        job = Job(id=secrets.token_hex(16), document_id=doc_id, tenant=tenant, status="queued", attempts=0)
+        s.add(doc)
+        s.flush()
+        s.add(job)
+        return doc, job, True
+
+
+def _visible(tenant: str):
+    return or_(Document.tenant == tenant, Document.tenant == PUBLIC_TENANT)
+
+
+def list_documents(*, sessions: sessionmaker, tenant: str, q: str | None = None, offset: int = 0,
+                   limit: int = 50) -> tuple[list[Document], int]:
+    where = [_visible(tenant)]
+    if q:
+        like = f"%{q.lower()}%"
+        where.append(or_(func.lower(Document.title).like(like), func.lower(Document.filename).like(like)))
+    with sessions() as s:
+        total = s.scalar(select(func.count()).select_from(Document).where(*where)) or 0
+        rows = s.scalars(select(Document).where(*where).order_by(Document.created_at.desc(), Document.id)
+                         .offset(offset).limit(limit))
+        return list(rows), total
+
+
+def get_document(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Document:
+    with sessions() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id, _visible(tenant)))
+        if doc is None:
+            raise NotFound(f"No agreement {doc_id}.", "List your agreements with GET /api/v1/agreements.")
+        return doc
+
+
+def get_job(*, sessions: sessionmaker, tenant: str, job_id: str) -> Job:
+    with sessions() as s:
+        job = s.scalar(select(Job).where(Job.id == job_id, or_(Job.tenant == tenant, Job.tenant == PUBLIC_TENANT)))
+        if job is None:
+            raise NotFound(f"No job {job_id}.")
+        return job
+
+
+def latest_job(*, sessions: sessionmaker, doc_id: str) -> Job | None:
+    with sessions() as s:
+        return s.scalar(select(Job).where(Job.document_id == doc_id).order_by(Job.created_at.desc()))
+
+
+def delete_document(*, sessions: sessionmaker, files_dir: Path, tenant: str, doc_id: str) -> None:
+    with sessions.begin() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
+        if doc is None:
+            raise NotFound(f"No agreement {doc_id} of yours.", "Public reference agreements cannot be deleted.")
+        s.execute(delete(ProvisionRow).where(ProvisionRow.document_id == doc_id))
+        s.execute(delete(AuditRecord).where(AuditRecord.document_id == doc_id))
+        s.execute(delete(Job).where(Job.document_id == doc_id))
+        s.delete(doc)
+    (files_dir / doc_id).unlink(missing_ok=True)
+
+
+def get_audit(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Audit:
+    doc = get_document(sessions=sessions, tenant=tenant, doc_id=doc_id)
+    with sessions() as s:
+        record = s.get(AuditRecord, doc.id)
+    if record is None:
+        status = "failed: " + (doc.error or "") if doc.status == "failed" else doc.status
+        raise AuditNotReady(f"The audit of {doc_id} is not ready (status {status}).",
+                            "Poll the job, then ask again.")
+    return Audit.model_validate_json(record.body)
+
+
+class AuditNotReady(AuditError):
+    status = 409
+
+
+# ---------------------------------------------------------------- jobs (one writer: the supervisor thread)
+
+
+def requeue_interrupted(*, sessions: sessionmaker) -> int:
+    """Jobs left running by a killed server go back to the queue."""
+    with sessions.begin() as s:
+        result = s.execute(update(Job).where(Job.status == "running").values(status="queued", started_at=None))
+        s.execute(update(Document).where(Document.status == "running").values(status="queued"))
+        return result.rowcount or 0
+
+
+def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, str]]:
+    """Mark up to ``limit`` queued jobs running; return (job id, document id, tenant)."""
+    with sessions.begin() as s:
+        jobs = list(s.scalars(select(Job).where(Job.status == "queued").order_by(Job.created_at, Job.id).limit(limit)))
+        out = []
+        for job in jobs:
+            job.status, job.started_at, job.attempts = "running", now(), job.attempts + 1
+            doc = s.get(Document, job.document_id)
+            if doc is not None:
+                doc.status = "running"
+            out.append((job.id, job.document_id, job.tenant))
+        return out
+
+
+def finish_job(*, sessions: sessionmaker, job_id: str, audit_json: str | None, error: str | None) -> None:
+    with sessions.begin() as s:
+        job = s.get(Job, job_id)
+        if job is None:  # deleted while running
+            return
+        doc = s.get(Document, job.document_id)
+        job.finished_at = now()
+        if error is not None or doc is None:
+            job.status, job.error = "failed", error or "document deleted"
+            if doc is not None:
+                doc.status, doc.error = "failed", error
+            return
+        audit = Audit.model_validate_json(audit_json)
+        s.execute(delete(ProvisionRow).where(ProvisionRow.document_id == doc.id))
+        s.merge(AuditRecord(document_id=doc.id, body=audit_json, summary={
+            "statuses": {g.id: g.status for g in audit.assessments}, "tensions": len(audit.tensions),
+            "labels": sorted({label for p in audit.provisions for label in p.labels})}))
+        for p in audit.provisions:
+            s.add(ProvisionRow(document_id=doc.id, tenant=doc.tenant, provision_id=p.id, article=p.number,
+                               title=p.title, labels=" ".join(p.labels), page_start=p.page_start, text=p.text))
+        doc.status, doc.error = "done", None
+        doc.title = audit.agreement.title or doc.filename
+        doc.language = audit.agreement.language
+        doc.date_signed = audit.agreement.date_signed
+        doc.pages = audit.agreement.pages or doc.pages
+        job.status, job.error = "done", None
+
+
+# ---------------------------------------------------------------- search
+
+
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def search_provisions(*, sessions: sessionmaker, tenant: str, label: str | None, q: str | None, offset: int,
+                      limit: int) -> tuple[list[tuple[ProvisionRow, Document]], int]:
+    where = [or_(ProvisionRow.tenant == tenant, ProvisionRow.tenant == PUBLIC_TENANT)]
+    if label:
+        where.append(or_(ProvisionRow.labels == label, ProvisionRow.labels.like(f"{label} %"),
+                         ProvisionRow.labels.like(f"% {label}"), ProvisionRow.labels.like(f"% {label} %")))
+    with sessions() as s:
+        dialect = s.get_bind().dialect.name
+        if q:
+            words = _WORD.findall(q)[:12]
+            if not words:
+                return [], 0
+            if dialect == "sqlite":
+                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                where.append(ProvisionRow.id.in_(text("SELECT rowid FROM provisions_fts WHERE provisions_fts MATCH :m")
+                                                 .bindparams(m=match)))
+            else:
+                where.append(text("search @@ plainto_tsquery('simple', :m)").bindparams(m=" ".join(words)))
+        base = select(ProvisionRow, Document).join(Document, Document.id == ProvisionRow.document_id).where(*where)
+        total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
+        rows = s.execute(base.order_by(ProvisionRow.document_id, ProvisionRow.id).offset(offset).limit(limit)).all()
+        return [(r[0], r[1]) for r in rows], total
+
+
+def wipe_files(files_dir: Path) -> None:
+    shutil.rmtree(files_dir, ignore_errors=True)
+
+
+def audit_summary_json(audit: Audit) -> str:
+    return json.dumps({g.id: g.status for g in audit.assessments})
