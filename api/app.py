@@ -58,6 +58,35 @@ def seed_samples(sessions, settings: Settings) -> int:
     return count
 
 
+class DeclaredSizeLimit:
+    """Refuse a request whose declared Content-Length is over the upload limit before reading its body."""
+
+    def __init__(self, app, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope, receive, send) -> None:
+        if scope["type"] == "http":
+            headers = dict(scope.get("headers") or [])
+            declared = headers.get(b"content-length")
+            too_big = False
+            if declared is not None:
+                try:
+                    too_big = int(declared) > self.max_bytes
+                except ValueError:
+                    too_big = False
+            if too_big:
+                body = (f'{{"ok": false, "error": "The request declares {int(declared):,} bytes, over the '
+                        f'{self.max_bytes:,}-byte limit. Split the file or ask for a higher AUDITOR_MAX_UPLOAD_BYTES.",'
+                        f' "status": 413}}').encode()
+                await send({"type": "http.response.start", "status": 413,
+                            "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
+                                        (b"content-length", str(len(body)).encode())]})
+                await send({"type": "http.response.body", "body": body})
+                return
+        await self.app(scope, receive, send)
+
+
 def create_app(settings: Settings | None = None, *, start_workers: bool = True) -> FastAPI:
     settings = settings or Settings()
 
@@ -97,6 +126,9 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True) 
                   description="Audit trade agreements for their clauses on culture in the digital environment "
                               "(UNESCO 2005 Convention, Operational Guidelines 18-19, Open Roadmap 3.1 and 3.4).")
     app.state.settings = settings
+    from api.uploads import MULTIPART_OVERHEAD
+
+    app.add_middleware(DeclaredSizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD)
 
     @app.exception_handler(AuditError)
     async def audit_error(request: Request, exc: AuditError):

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+from multiprocessing import connection
 import threading
 import time
 from dataclasses import dataclass
@@ -113,8 +114,11 @@ class Supervisor:
             except Exception:  # keep supervising; the failure is logged
                 log.exception("supervisor tick failed")
                 time.sleep(1)
-            self._wake.wait(0.2)
-            self._wake.clear()
+            # Wake as soon as a worker reports (its next job goes out at once), an upload arrives, or 0.2 s pass.
+            if self._wake.is_set():
+                self._wake.clear()
+                continue
+            connection.wait([slot.conn for slot in self.slots], timeout=0.2)
 
     def _tick(self) -> None:
         for i, slot in enumerate(self.slots):

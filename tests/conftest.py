@@ -48,3 +48,37 @@ def aanzfta(aanzfta_pdf):
 
 def tota(n: int) -> Path:
     return shared_file(TOTA / f"pta_{n}.xml")
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    from tests.service import PostgresCluster, pg_bin
+
+    if pg_bin("initdb") is None:
+        pytest.skip("PostgreSQL server binaries are not installed (Debian package postgresql)")
+    cluster = PostgresCluster().start()
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def server(request, tmp_path_factory):
+    """A running service with two tenants' keys, on each database back end."""
+    from tests.service import Server
+
+    url = None
+    if request.param == "postgresql":
+        cluster = request.getfixturevalue("postgres")
+        import sqlalchemy
+
+        engine = sqlalchemy.create_engine(cluster.url)
+        with engine.begin() as conn:  # a fresh schema per module
+            conn.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public;")
+        engine.dispose()
+        url = cluster.url
+    srv = Server(tmp_path_factory.mktemp(f"service-{request.param}"), database_url=url)
+    srv.keys = {"A": srv.create_key("ministry-a"), "B": srv.create_key("ministry-b")}
+    srv.backend = request.param
+    srv.start()
+    yield srv
+    srv.stop()

@@ -44,16 +44,24 @@ class LabelledProvision(BaseModel):
         if self.number:
             head = f"Article {self.number}"
             if self.annex:
-                head = f"Annex {self.annex}, {head}"
+                head = f"{self.annex_name}, {head}"
             elif self.chapter and "." not in self.number:
                 head = f"Chapter {self.chapter}, {head}"
         elif self.kind == "preamble":
             head = "Preamble"
         elif self.annex:
-            head = f"Annex {self.annex}"
+            head = self.annex_name
+            if self.title and self.title.lower() == self.annex.lower():
+                return head
         else:
             head = self.kind.replace("-", " ").capitalize()
         return f"{head} ({self.title})" if self.title and self.kind != "preamble" else head
+
+    @property
+    def annex_name(self) -> str:
+        """'Annex 8B', or 'Annex on Financial Services' for annexes known by their title."""
+        name = self.annex or ""
+        return f"Annex {name[0].lower()}{name[1:]}" if name[:3].lower() == "on " else f"Annex {name}"
 
     @property
     def pages(self) -> str:

@@ -28,6 +28,7 @@ from auditor.structure.headings import (
     PARAGRAPH_NUMBER,
     TOC,
     Heading,
+    document_acronyms,
     is_upper_line,
     looks_like_title_line,
     match_heading,
@@ -90,10 +91,11 @@ def structure(doc: IngestedDocument) -> Agreement:
     if doc.outline is not None:
         return _from_outline(agreement, doc.outline)
     lines = _flatten(doc)
+    acronyms = document_acronyms([ln.text for ln in lines])
     if agreement.title is None:
-        agreement.title = _guess_title(lines)
+        agreement.title = _guess_title(lines, acronyms)
     lines = _skip_table_of_contents(lines)
-    return _TextParser(agreement, lines).parse()
+    return _TextParser(agreement, lines, acronyms).parse()
 
 
 # --------------------------------------------------------------------------- ToTA
@@ -163,7 +165,7 @@ def _flatten(doc: IngestedDocument) -> list[_Line]:
     return out
 
 
-def _guess_title(lines: list[_Line]) -> str | None:
+def _guess_title(lines: list[_Line], acronyms: frozenset[str] = frozenset()) -> str | None:
     if not lines:
         return None
     first_page = lines[0].page
@@ -172,7 +174,7 @@ def _guess_title(lines: list[_Line]) -> str | None:
         if line.page != first_page or len(head) >= 4 or match_heading(line.text) or TOC.match(line.text):
             break
         head.append(line.text)
-    title = tidy_title(" ".join(head)) if head else None
+    title = tidy_title(" ".join(head), acronyms) if head else None
     return title[:300] if title else None
 
 
@@ -208,8 +210,9 @@ def _skip_table_of_contents(lines: list[_Line]) -> list[_Line]:
 
 
 class _TextParser:
-    def __init__(self, agreement: Agreement, lines: list[_Line]) -> None:
+    def __init__(self, agreement: Agreement, lines: list[_Line], acronyms: frozenset[str] = frozenset()) -> None:
         self.agreement = agreement
+        self.acronyms = acronyms
         self.lines = lines
         self.part: DivisionRef | None = None
         self.chapter: DivisionRef | None = None
@@ -275,7 +278,7 @@ class _TextParser:
             else:
                 break
             j += 1
-        return tidy_title(" ".join(parts)), j
+        return tidy_title(" ".join(parts), self.acronyms), j
 
     def _start(self, kind: str, number: str | None, title: str | None, line: _Line) -> None:
         self.current = _Builder(kind=kind, number=number, title=title or None, part=self.part, chapter=self.chapter,

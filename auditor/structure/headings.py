@@ -151,17 +151,42 @@ _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of",
           "de", "del", "la", "las", "los", "el", "y", "en", "et", "des", "du", "le", "les", "à", "au", "aux", "o"}
 
 
-def tidy_title(title: str) -> str:
-    """Collapse whitespace, drop trailing punctuation, title-case ALL-CAPS titles."""
+def tidy_title(title: str, acronyms: frozenset[str] = frozenset()) -> str:
+    """Collapse whitespace, drop trailing punctuation, title-case ALL-CAPS titles (keeping the document's acronyms)."""
     t = re.sub(r"\s+", " ", title).strip().rstrip(".:;").strip()
     letters = [c for c in t if c.isalpha()]
     if letters and all(c.isupper() for c in letters) and len(letters) > 3:
-        words = t.lower().split(" ")
-        t = " ".join(
-            w if (i and w in _SMALL) else _cap(w)
-            for i, w in enumerate(words)
-        )
+        words = t.split(" ")
+        t = " ".join(_title_word(w, i, acronyms) for i, w in enumerate(words))
     return t
+
+
+def _title_word(word: str, index: int, acronyms: frozenset[str]) -> str:
+    parts = re.split(r"([-/])", word)
+    out = []
+    for part in parts:
+        core = re.sub(r"[^\w]", "", part)
+        if core and core in acronyms:
+            out.append(part)
+        elif part in "-/":
+            out.append(part)
+        else:
+            low = part.lower()
+            out.append(low if (index and low in _SMALL and len(parts) == 1) else _cap(low))
+    return "".join(out)
+
+
+_ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
+
+
+def document_acronyms(lines: list[str]) -> frozenset[str]:
+    """All-caps words the document uses inside ordinary sentences (ASEAN, GATT, WTO): kept when titles are re-cased."""
+    found = set()
+    for line in lines:
+        if is_upper_line(line):
+            continue
+        found.update(_ACRONYM.findall(line))
+    return frozenset(found)
 
 
 def _cap(word: str) -> str:

@@ -1,0 +1,117 @@
+"""The service over real HTTP, on SQLite and on PostgreSQL: upload, poll, fetch, dedupe, tenancy, search, delete."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import httpx
+import pytest
+
+from tests.conftest import PDFS, TOTA, shared_file
+from tests.service import wait_for_job
+
+
+@pytest.fixture(scope="module")
+def clients(server):
+    a = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.keys['A']}"}, timeout=60)
+    b = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {server.keys['B']}"}, timeout=60)
+    yield a, b
+    a.close()
+    b.close()
+
+
+@pytest.fixture(scope="module")
+def rcep_upload(clients):
+    a, _ = clients
+    with shared_file(PDFS / "rcep.pdf").open("rb") as fh:
+        response = a.post("/api/v1/agreements", files={"file": ("RCEP final text.pdf", fh, "application/pdf")})
+    assert response.status_code == 202, response.text
+    body = response.json()
+    job = wait_for_job(a, body["job"]["id"])
+    assert job["status"] == "done", job
+    return body
+
+
+def test_health_is_open_and_api_needs_a_key(server):
+    assert httpx.get(server.url + "/health").json()["ok"] is True
+    response = httpx.get(server.url + "/api/v1/agreements")
+    assert response.status_code == 401
+    assert response.json() == {"ok": False, "status": 401, "error": response.json()["error"]}
+    assert "Bearer" in response.json()["error"]
+
+
+def test_upload_rcep_then_fetch_json_html_csv(clients, rcep_upload):
+    a, _ = clients
+    doc_id = rcep_upload["id"]
+    assert rcep_upload["job"]["agreement_id"] == doc_id and rcep_upload["duplicate"] is False
+    audit = a.get(f"/api/v1/agreements/{doc_id}/audit").json()
+    assert audit["agreement"]["title"].startswith("Regional Comprehensive Economic Partnership")
+    assert {g["id"] for g in audit["assessments"]} >= {"18.1", "19.4", "3.4"}
+    assert any(t["commitment"] == "art-12.11" for t in audit["tensions"])
+    html = a.get(f"/api/v1/agreements/{doc_id}/audit", params={"format": "html"})
+    assert html.headers["content-type"].startswith("text/html") and 'id="scorecard"' in html.text
+    rows = list(csv.DictReader(io.StringIO(a.get(f"/api/v1/agreements/{doc_id}/audit", params={"format": "csv"}).text)))
+    assert any(r["provision_id"] == "art-12.11" for r in rows)
+    meta = a.get(f"/api/v1/agreements/{doc_id}").json()
+    assert meta["status"] == "done" and meta["pages"] == 510 and meta["filename"] == "RCEP final text.pdf"
+    assert a.get(f"/api/v1/agreements/{doc_id}/precedents").json()
+
+
+def test_same_file_twice_is_one_document(clients, rcep_upload):
+    a, _ = clients
+    with (PDFS / "rcep.pdf").open("rb") as fh:
+        again = a.post("/api/v1/agreements", files={"file": ("copy.pdf", fh, "application/pdf")})
+    assert again.status_code == 202
+    assert again.json()["id"] == rcep_upload["id"] and again.json()["duplicate"] is True
+    listed = [d for d in a.get("/api/v1/agreements", params={"limit": 200}).json()["data"] if not d["public"]]
+    assert [d["id"] for d in listed].count(rcep_upload["id"]) == 1
+
+
+def test_tenant_b_cannot_reach_tenant_a_upload(clients, rcep_upload):
+    a, b = clients
+    doc_id, job_id = rcep_upload["id"], rcep_upload["job"]["id"]
+    for path in (f"/api/v1/agreements/{doc_id}", f"/api/v1/agreements/{doc_id}/audit",
+                 f"/api/v1/agreements/{doc_id}/audit?format=html", f"/api/v1/agreements/{doc_id}/audit?format=csv",
+                 f"/api/v1/agreements/{doc_id}/precedents", f"/api/v1/jobs/{job_id}",
+                 f"/agreements/{doc_id}"):
+        assert b.get(path).status_code == 404, path
+    public = [d for d in b.get("/api/v1/agreements").json()["data"]]
+    assert doc_id not in {d["id"] for d in public} and all(d["public"] for d in public)
+    sample = public[0]["id"]
+    assert b.get(f"/api/v1/agreements/{doc_id}/compare/{sample}").status_code == 404
+    hits = b.get("/api/v1/provisions", params={"q": "computing facilities", "limit": 200}).json()
+    assert doc_id not in {h["agreement_id"] for h in hits["data"]}
+    assert b.get("/api/v1/agreements", params={"q": "Regional Comprehensive"}).json()["count"] == 0
+    assert b.delete(f"/api/v1/agreements/{doc_id}").status_code == 404
+    assert a.get(f"/api/v1/agreements/{doc_id}").status_code == 200  # untouched
+
+
+def test_provision_search_by_label_and_words(clients, rcep_upload):
+    a, _ = clients
+    hits = a.get("/api/v1/provisions", params={"label": "digital_products", "q": "customs duties"}).json()
+    assert any(h["provision_id"] == "art-12.11" and h["agreement_id"] == rcep_upload["id"] for h in hits["data"])
+    assert all("digital_products" in h["labels"] for h in hits["data"])
+    page1 = a.get("/api/v1/provisions", params={"label": "ecommerce", "limit": 5}).json()
+    page2 = a.get("/api/v1/provisions", params={"label": "ecommerce", "limit": 5, "offset": 5}).json()
+    assert page1["count"] == page2["count"] > 10
+    assert {h["provision_id"] + h["agreement_id"] for h in page1["data"]}.isdisjoint(
+        {h["provision_id"] + h["agreement_id"] for h in page2["data"]})
+    accented = a.get("/api/v1/provisions", params={"q": "comercio electrónico"}).json()
+    assert accented["count"] > 0  # the public Chile-Colombia sample, through the full-text index
+
+
+def test_delete_removes_file_and_audit_but_not_other_tenants_copy(server, clients):
+    a, b = clients
+    sample = shared_file(TOTA / "pta_146.xml").read_bytes()
+    ida = a.post("/api/v1/agreements", files={"file": ("ck.xml", sample)}).json()
+    idb = b.post("/api/v1/agreements", files={"file": ("ck.xml", sample)}).json()
+    assert ida["id"] != idb["id"]
+    wait_for_job(a, ida["job"]["id"])
+    wait_for_job(b, idb["job"]["id"])
+    stored = server.data_dir / "files" / ida["id"]
+    assert stored.exists()
+    assert a.delete(f"/api/v1/agreements/{ida['id']}").status_code == 204
+    assert not stored.exists()
+    assert a.get(f"/api/v1/agreements/{ida['id']}/audit").status_code == 404
+    assert b.get(f"/api/v1/agreements/{idb['id']}/audit").status_code == 200

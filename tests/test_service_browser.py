@@ -1,0 +1,49 @@
+"""A negotiator's path in a real browser: upload a PDF through the page, wait for the audit, read the scorecard."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.conftest import REPO
+from tests.service import Server
+from tests.test_report_browser import ARGS, CHROMIUM
+
+pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed")
+
+
+def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
+    from playwright.sync_api import expect, sync_playwright
+
+    server = Server(tmp_path / "data").start()  # localhost, no keys: open mode, as `make run`
+    artifacts = REPO / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(server.url + "/")
+            expect(page.locator("h1")).to_have_text("Audit a trade agreement")
+            expect(page.locator("tbody tr")).to_have_count(3)  # the public samples
+            page.set_input_files("#file", str(aanzfta_pdf))
+            page.click("button[type=submit]")
+            page.wait_for_url("**/agreements/*", timeout=60_000)
+            # The pending page refreshes itself until the audit is there.
+            page.wait_for_selector("#scorecard", timeout=180_000)
+            expect(page.locator("h1")).to_contain_text("ASEAN-Australia-New Zealand")
+            expect(page.locator("#scorecard tbody tr")).to_have_count(9)
+            expect(page.locator("#g-19\\.2 .status")).to_have_text("not assessable from the text")
+            assert page.locator("#inventory article").count() > 5
+            assert page.locator("mark").count() > 5
+            page.screenshot(path=str(artifacts / "upload-audit-page.png"))
+            page.click("text=CSV inventory")
+            page.goto(server.url + "/")
+            expect(page.locator("tbody tr")).to_have_count(4)
+            page.goto(server.url + "/compare")
+            page.select_option("#a", index=0)
+            page.select_option("#b", index=1)
+            page.click("form button")
+            expect(page.locator("#comparison tbody tr")).to_have_count(10)
+            browser.close()
+    finally:
+        server.stop()
+    assert (artifacts / "upload-audit-page.png").stat().st_size > 10_000

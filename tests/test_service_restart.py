@@ -1,0 +1,44 @@
+"""kill -9 the server in the middle of an audit: on restart the job completes and nothing uploaded is lost."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import httpx
+import pytest
+
+from tests.service import Server, wait_for_job
+from tests.typeset import scanned_pdf
+
+pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
+
+
+def test_restart_mid_job_completes(tmp_path, rcep_pdf):
+    # A scanned agreement: OCR makes the audit long enough to kill the server while it runs.
+    slow = scanned_pdf(rcep_pdf, [421, 422, 423, 424, 425, 426], tmp_path / "scanned.pdf")
+    server = Server(tmp_path / "data", env={"AUDITOR_WORKERS": "1"}).start()
+    try:
+        client = httpx.Client(base_url=server.url, timeout=60)
+        quick = client.post("/api/v1/agreements", files={"file": ("ck.xml", (rcep_pdf.parent.parent / "tota" / "xml"
+                                                                             / "pta_146.xml").read_bytes())}).json()
+        wait_for_job(client, quick["job"]["id"])
+        upload = client.post("/api/v1/agreements", files={"file": ("scanned.pdf", slow.read_bytes())}).json()
+        deadline = time.time() + 60
+        while client.get(f"/api/v1/jobs/{upload['job']['id']}").json()["status"] != "running":
+            assert time.time() < deadline, "job never started"
+            time.sleep(0.1)
+        server.kill()
+        client.close()
+        server.start()
+        client = httpx.Client(base_url=server.url, timeout=60)
+        job = wait_for_job(client, upload["job"]["id"], timeout=300)
+        assert job["status"] == "done", job
+        audit = client.get(f"/api/v1/agreements/{upload['id']}/audit").json()
+        assert audit["agreement"]["pages"] == 6
+        assert any(p["number"] == "12.5" for p in audit["provisions"])
+        assert client.get(f"/api/v1/agreements/{quick['id']}/audit").status_code == 200
+        assert (server.data_dir / "files" / upload["id"]).exists()
+        assert "re-queued 1 job" in server.log.read_text()
+    finally:
+        server.stop()
