@@ -62,6 +62,13 @@ class OcrChoice(str, Enum):
     never = "never"
 
 
+# Options shared by the commands that read one agreement.
+AgreementFile = Annotated[Path, typer.Argument(help="Agreement: PDF, ToTA XML, HTML or text.")]
+OutputFile = Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")]
+EngineOption = Annotated[EngineChoice, typer.Option(help="PDF text engine (pdfplumber: slower, better on complex layouts).")]
+OcrOption = Annotated[OcrChoice, typer.Option(help="OCR scanned pages: auto (only pages without text), always, never.")]
+
+
 def write_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -75,11 +82,11 @@ def write_output(text: str, out: Path | None) -> None:
 @app.command()
 @reports_errors
 def parse(
-    file: Annotated[Path, typer.Argument(help="Agreement: PDF, ToTA XML, HTML or text.")],
+    file: AgreementFile,
     format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text summary.")] = OutputFormat.text,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    engine: Annotated[EngineChoice, typer.Option(help="PDF text engine (pdfplumber: slower, better on complex layouts).")] = EngineChoice.pypdfium2,
-    ocr: Annotated[OcrChoice, typer.Option(help="OCR scanned pages: auto (only pages without text), always, never.")] = OcrChoice.auto,
+    output: OutputFile = None,
+    engine: EngineOption = EngineChoice.pypdfium2,
+    ocr: OcrOption = OcrChoice.auto,
     include_text: Annotated[bool, typer.Option(help="Add the whole clean document text (JSON) for offset look-ups.")] = False,
 ) -> None:
     """Print an agreement's structure: chapters, articles, pages, footnotes."""
@@ -192,11 +199,11 @@ class AuditFormat(str, Enum):
 @app.command()
 @reports_errors
 def audit(
-    file: Annotated[Path, typer.Argument(help="Agreement: PDF, ToTA XML, HTML or text.")],
+    file: AgreementFile,
     format: Annotated[AuditFormat, typer.Option("--format", "-f", help="json, html, csv (inventory) or md.")] = AuditFormat.json,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write here instead of stdout.")] = None,
-    engine: Annotated[EngineChoice, typer.Option(help="PDF text engine.")] = EngineChoice.pypdfium2,
-    ocr: Annotated[OcrChoice, typer.Option(help="OCR scanned pages: auto, always, never.")] = OcrChoice.auto,
+    output: OutputFile = None,
+    engine: EngineOption = EngineChoice.pypdfium2,
+    ocr: OcrOption = OcrChoice.auto,
     precedents: Annotated[bool, typer.Option(help="Look up precedent clauses for gaps and tensions.")] = True,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
