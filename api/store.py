@@ -255,6 +255,21 @@ def finish_job(*, sessions: sessionmaker, job_id: str, audit_json: str | None, e
         job.status, job.error = "done", None
 
 
+def earlier_clauses(*, sessions: sessionmaker, tenant: str, exclude: str, limit: int = 200):
+    """Cultural clauses of the tenant's (and the public corpus's) other audited agreements, as precedents."""
+    from auditor.assess.precedents import clauses_from_audit
+
+    with sessions() as s:
+        rows = s.execute(select(AuditRecord.body, Document.id, Document.tenant).join(
+            Document, Document.id == AuditRecord.document_id).where(_visible(tenant), Document.id != exclude)
+            .order_by(Document.created_at.desc()).limit(limit)).all()
+    clauses = []
+    for body, doc_id, owner in rows:
+        label = "reference corpus" if owner == PUBLIC_TENANT else "your audits"
+        clauses += clauses_from_audit(Audit.model_validate_json(body), f"{label}: {doc_id}")
+    return clauses
+
+
 # ---------------------------------------------------------------- search
 
 

@@ -205,13 +205,38 @@ def audit(
     engine: EngineOption = EngineChoice.pypdfium2,
     ocr: OcrOption = OcrChoice.auto,
     precedents: Annotated[bool, typer.Option(help="Look up precedent clauses for gaps and tensions.")] = True,
+    earlier: Annotated[Optional[Path], typer.Option(help="Folder of earlier audits (a batch run's output) to draw "
+                                                         "precedents from as well.")] = None,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
     from auditor.pipeline import ParseOptions, audit_file
     from auditor.report.audit import RENDERERS
 
     result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents)
+    if earlier is not None and precedents:
+        result.precedents += _earlier_precedents(earlier, result)
     write_output(RENDERERS[format.value](result), output)
+
+
+def _earlier_precedents(folder: Path, audit) -> list:
+    from pydantic import ValidationError
+
+    from auditor.assess.model import Audit
+    from auditor.assess.precedents import PrecedentIndex, clauses_from_audit
+
+    files = sorted(folder.glob("*.json")) or sorted((folder / "audits").glob("*.json"))
+    if not folder.is_dir() or not files:
+        raise AuditError(f"No audit JSON files in {folder}.", "Point --earlier at a batch output folder.")
+    clauses = []
+    for path in files:
+        try:
+            earlier = Audit.model_validate_json(path.read_text(encoding="utf-8"))
+        except (ValidationError, UnicodeDecodeError):
+            typer.echo(f"warning: {path} is not an audit; skipped", err=True)
+            continue
+        if earlier.agreement.title != audit.agreement.title:
+            clauses += clauses_from_audit(earlier, f"earlier audit {path.name}")
+    return PrecedentIndex(clauses).for_audit(audit) if clauses else []
 
 
 @app.command()

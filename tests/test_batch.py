@@ -100,3 +100,13 @@ def test_collect_inputs_globs_and_missing(sample_dir):
         collect_inputs([sample_dir / "nope"])
     with pytest.raises(InputNotFound):
         collect_inputs([f"{sample_dir}/*.pdf"])
+
+
+def test_audit_draws_precedents_from_an_earlier_batch(reference, rcep_pdf):
+    proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(rcep_pdf), "--earlier", str(reference)],
+                          cwd=REPO, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    precedents = json.loads(proc.stdout)["precedents"]
+    earlier = [p for p in precedents if p["source"].startswith("earlier audit")]
+    assert earlier and any(p["gap"] == "art-12.11" for p in earlier)
+    assert any(p["source"].startswith("ToTA ") for p in precedents)

@@ -115,3 +115,18 @@ def test_delete_removes_file_and_audit_but_not_other_tenants_copy(server, client
     assert not stored.exists()
     assert a.get(f"/api/v1/agreements/{ida['id']}/audit").status_code == 404
     assert b.get(f"/api/v1/agreements/{idb['id']}/audit").status_code == 200
+
+
+def test_precedents_include_earlier_audits_of_the_same_tenant_only(server, clients, rcep_upload):
+    a, b = clients
+    with shared_file(TOTA / "pta_145.xml").open("rb") as fh:  # EU-Korea, audited by tenant B only
+        up = b.post("/api/v1/agreements", files={"file": ("eu-korea.xml", fh)}).json()
+    wait_for_job(b, up["job"]["id"])
+    precedents = a.get(f"/api/v1/agreements/{rcep_upload['id']}/precedents").json()
+    sources = {p["source"] for p in precedents}
+    assert any(s.startswith("ToTA ") for s in sources)
+    earlier = [p for p in precedents if not p["source"].startswith("ToTA ")]
+    # Canada-Korea is a public sample audited before: its cultural-industries exemption is offered for the tension.
+    assert any(p["agreement"] == "Canada - Rep. of Korea" and p["gap"] == "art-12.11" for p in earlier)
+    assert all(p["source"].startswith(("reference corpus", "your audits")) for p in earlier)
+    assert up["id"] not in " ".join(sources)  # tenant B's upload never shows up for tenant A

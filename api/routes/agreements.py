@@ -62,8 +62,13 @@ def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
 
 @router.get("/{agreement_id}/precedents")
 def get_precedents(agreement_id: str, sessions: SessionsDep, tenant: TenantDep) -> list[dict]:
+    """Precedents from the ToTA corpus, then from agreements you (and the public corpus) audited before."""
+    from auditor.assess.precedents import PrecedentIndex
+
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
-    return [p.model_dump(mode="json") for p in audit.precedents]
+    earlier = store.earlier_clauses(sessions=sessions, tenant=tenant, exclude=agreement_id)
+    own = PrecedentIndex(earlier).for_audit(audit) if earlier else []
+    return [p.model_dump(mode="json") for p in audit.precedents + own]
 
 
 @router.get("/{agreement_id}/compare/{other_id}")

@@ -136,6 +136,25 @@ class PrecedentIndex:
         return out
 
 
+def clauses_from_audit(audit: Audit, source: str) -> list[IndexedClause]:
+    """Cultural clauses of an audited agreement, as precedents for later audits."""
+    date = audit.agreement.date_signed or ""
+    year = int(date[:4]) if date[:4].isdigit() else None
+    out = []
+    for p in audit.provisions:
+        labels = sorted(set(p.labels) & KEEP)
+        scope = p.exception_scope.kind if p.exception_scope else None
+        if not labels or (labels == ["cultural_exception"] and scope == "definition"):
+            continue
+        text = re.sub(r"[ \t\xa0]+", " ", p.text).strip()
+        out.append(IndexedClause(
+            agreement=audit.agreement.title or source, year=year,
+            article=f"Article {p.number}" if p.number else p.kind.capitalize(), title=p.title,
+            chapter=p.chapter_title, labels=labels, scope=scope,
+            text=text if len(text) <= MAX_TEXT else text[:MAX_TEXT].rsplit(" ", 1)[0] + " …", source=source))
+    return out
+
+
 def build_index(paths: list[Path], classifier=None, progress=None) -> PrecedentIndex:
     """Classify every provision of the given agreements and keep the cultural clauses."""
     from auditor.classify import label_agreement
