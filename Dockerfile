@@ -15,6 +15,7 @@ COPY agreements ./agreements
 COPY schemas ./schemas
 RUN pip install --no-cache-dir -e '.[service]'
 
+RUN mkdir -p /data && chown auditor:auditor /data
 USER auditor
 ENV AUDITOR_DATA_DIR=/data
 VOLUME ["/data"]

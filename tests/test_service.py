@@ -74,7 +74,7 @@ def test_tenant_b_cannot_reach_tenant_a_upload(clients, rcep_upload):
     for path in (f"/api/v1/agreements/{doc_id}", f"/api/v1/agreements/{doc_id}/audit",
                  f"/api/v1/agreements/{doc_id}/audit?format=html", f"/api/v1/agreements/{doc_id}/audit?format=csv",
                  f"/api/v1/agreements/{doc_id}/precedents", f"/api/v1/jobs/{job_id}",
-                 f"/agreements/{doc_id}"):
+                 f"/agreements/{doc_id}", f"/compare?a={doc_id}&b={doc_id}"):
         assert b.get(path).status_code == 404, path
     public = [d for d in b.get("/api/v1/agreements").json()["data"]]
     assert doc_id not in {d["id"] for d in public} and all(d["public"] for d in public)

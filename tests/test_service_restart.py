@@ -42,3 +42,22 @@ def test_restart_mid_job_completes(tmp_path, rcep_pdf):
         assert "re-queued 1 job" in server.log.read_text()
     finally:
         server.stop()
+
+
+def test_time_budget_fails_the_job_and_replaces_the_worker(tmp_path, rcep_pdf):
+    slow = scanned_pdf(rcep_pdf, [421, 422, 423, 424], tmp_path / "scanned.pdf")
+    server = Server(tmp_path / "data", env={"AUDITOR_WORKERS": "1", "AUDITOR_TIME_BUDGET_SECONDS": "2",
+                                            "AUDITOR_SEED_SAMPLES": "false"}).start()
+    try:
+        client = httpx.Client(base_url=server.url, timeout=60)
+        up = client.post("/api/v1/agreements", files={"file": ("scanned.pdf", slow.read_bytes())}).json()
+        job = wait_for_job(client, up["job"]["id"], timeout=120)
+        assert job["status"] == "failed" and "2-second budget" in job["error"]
+        assert client.get(f"/api/v1/agreements/{up['id']}").json()["status"] == "failed"
+        # The worker was replaced: a quick document still gets audited.
+        quick = client.post("/api/v1/agreements", files={"file": ("t.txt", b"Article 1: Scope\nCultural industries "
+                                                                            b"are excluded from this Agreement.\n")})
+        assert wait_for_job(client, quick.json()["job"]["id"], timeout=120)["status"] == "done"
+        assert httpx.get(server.url + "/health").json()["workers"] == 1
+    finally:
+        server.stop()
