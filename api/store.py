@@ -7,16 +7,14 @@ can only see that tenant's documents plus the public reference corpus.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import re
 import secrets
-import shutil
 import tempfile
 from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select, text, update
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import sessionmaker
 
 from api.db import PUBLIC_TENANT, ApiKey, AuditRecord, Document, Job, ProvisionRow, now
 from auditor.assess.model import Audit
@@ -170,11 +168,6 @@ def get_job(*, sessions: sessionmaker, tenant: str, job_id: str) -> Job:
         return job
 
 
-def latest_job(*, sessions: sessionmaker, doc_id: str) -> Job | None:
-    with sessions() as s:
-        return s.scalar(select(Job).where(Job.document_id == doc_id).order_by(Job.created_at.desc()))
-
-
 def delete_document(*, sessions: sessionmaker, files_dir: Path, tenant: str, doc_id: str) -> None:
     with sessions.begin() as s:
         doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
@@ -299,10 +292,3 @@ def search_provisions(*, sessions: sessionmaker, tenant: str, label: str | None,
         rows = s.execute(base.order_by(ProvisionRow.document_id, ProvisionRow.id).offset(offset).limit(limit)).all()
         return [(r[0], r[1]) for r in rows], total
 
-
-def wipe_files(files_dir: Path) -> None:
-    shutil.rmtree(files_dir, ignore_errors=True)
-
-
-def audit_summary_json(audit: Audit) -> str:
-    return json.dumps({g.id: g.status for g in audit.assessments})

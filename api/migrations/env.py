@@ -1,5 +1,4 @@
 from alembic import context
-from sqlalchemy import pool
 
 from api.db import Base, make_engine
 

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import spacy
 from spacy.language import Language
 from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span  # noqa: F401
+from spacy.tokens import Doc, Span
 
 from auditor.classify.cues import CUES, GATE_STEMS
 
@@ -46,8 +46,6 @@ _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books
                     "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
                     "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
-_ABBREVIATIONS = {"art", "arts", "no", "nos", "para", "paras", "e.g", "i.e", "etc", "vol", "cf", "p", "pp", "sr", "mr",
-                  "núm", "n°", "inc", "ltd", "co"}
 
 
 @dataclass

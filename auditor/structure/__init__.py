@@ -361,7 +361,6 @@ class _TextParser:
                 kind = "annex-article" if self.annex else (
                     "final" if self.chapter and self.chapter.title and _FINAL_CHAPTER.search(self.chapter.title) else "article")
                 self._start(kind, heading.number, title, line)
-                self.current.lines.extend(lines[i + 1:j] and [] or [])
                 self._carry_notes(lines[i:j])
                 seen_body_heading = True
                 i = j
@@ -383,8 +382,6 @@ class _TextParser:
                     self.annex, self.section = ref, None
                     self._start("annex-article", None, ref.title, line)
                 self.container_changed = True
-                if ref.kind == "chapter" or ref.kind == "part":
-                    self.container_changed = True
                 seen_body_heading = True
                 self._carry_notes(lines[i:j])
                 i = j
