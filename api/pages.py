@@ -10,7 +10,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from api import store
 from api.app import TEMPLATES
 from api.deps import SessionsDep, SettingsDep, TenantDep
-from api.uploads import accept_upload, check_declared_size
+from api.uploads import accept_upload
 from auditor.report.audit import audit_html
 
 router = APIRouter(include_in_schema=False)
@@ -26,7 +26,6 @@ def index(request: Request, sessions: SessionsDep, tenant: TenantDep, q: str | N
 @router.post("/upload")
 async def upload(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep,
                  file: Annotated[UploadFile, File()]):
-    check_declared_size(request, settings)
     doc, _job, _created = accept_upload(file, request=request, settings=settings, sessions=sessions, tenant=tenant)
     return RedirectResponse(f"/agreements/{doc.id}", status_code=303)
 

@@ -8,29 +8,17 @@ from fastapi import Request, UploadFile
 
 from api import store
 from api.settings import Settings
-from auditor.errors import AuditError, DocumentTooLarge, UnsupportedInput
+from auditor.errors import AuditError, UnsupportedInput
 from auditor.ingest import sniff_format
 from auditor.ingest.markup import read_html, read_text, read_tota
 from auditor.ingest.pdf import page_count
 
+# Allowance for multipart framing when the declared request size is checked (api.app.DeclaredSizeLimit).
 MULTIPART_OVERHEAD = 64 * 1024
 
 
 class TooManyPages(AuditError):
     status = 413
-
-
-def check_declared_size(request: Request, settings: Settings) -> None:
-    declared = request.headers.get("content-length")
-    if declared is None:
-        return
-    try:
-        size = int(declared)
-    except ValueError:
-        raise AuditError("The Content-Length header is not a number.") from None
-    if size > settings.max_upload_bytes + MULTIPART_OVERHEAD:
-        raise DocumentTooLarge(f"The request declares {size:,} bytes, over the {settings.max_upload_bytes:,}-byte "
-                               "upload limit.", "Split the file or ask for a higher AUDITOR_MAX_UPLOAD_BYTES.")
 
 
 def validate(path: Path, settings: Settings) -> tuple[str, int | None]:

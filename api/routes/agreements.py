@@ -8,7 +8,7 @@ from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 from api import store
 from api.deps import SessionsDep, SettingsDep, TenantDep
 from api.schemas import AgreementPublic, AgreementsPublic, UploadAccepted, agreement_public, job_public
-from api.uploads import accept_upload, check_declared_size
+from api.uploads import accept_upload
 from auditor.assess.model import Audit
 from auditor.report.audit import audit_csv, audit_html
 
@@ -21,7 +21,6 @@ router = APIRouter(prefix="/agreements", tags=["agreements"])
 async def upload_agreement(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep,
                            file: Annotated[UploadFile, File(description="PDF, ToTA XML, HTML or text")]) -> UploadAccepted:
     """Store an agreement (content-addressed: the same file twice is one document) and queue its audit."""
-    check_declared_size(request, settings)
     doc, job, created = accept_upload(file, request=request, settings=settings, sessions=sessions, tenant=tenant)
     return UploadAccepted(id=doc.id, job=job_public(job), duplicate=not created)
 
