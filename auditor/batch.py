@@ -22,10 +22,11 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from auditor import SHARED_DIR
 from auditor.errors import AuditError, InputNotFound
 
 SUFFIXES = {".pdf", ".xml", ".html", ".htm", ".txt", ".text"}
-TOTA_DIR = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "tota" / "xml"
+TOTA_DIR = SHARED_DIR / "corpus" / "tota" / "xml"
 
 
 def collect_inputs(inputs: Iterable[Path | str], *, tota: bool = False) -> list[Path]:

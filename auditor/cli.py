@@ -15,6 +15,7 @@ from typing import Annotated, Callable, Optional, TypeVar
 
 import typer
 
+from auditor import SHARED_DIR
 from auditor.errors import AuditError
 from auditor.ingest.pdf import OcrMode
 
@@ -117,7 +118,7 @@ def schema(
         typer.echo(str(path))
 
 
-DEFAULT_GOLD = Path(__file__).resolve().parents[1].parent / "shared" / "gold"
+DEFAULT_GOLD = SHARED_DIR / "gold"
 
 
 @app.command()

@@ -115,6 +115,7 @@ def highlight(p: LabelledProvision) -> Markup:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
     env.filters["anchor"] = lambda pid: "p-" + "".join(ch if ch.isalnum() else "-" for ch in pid)
+    env.filters["status_class"] = status_class
     env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight)
     return env
 
@@ -125,7 +126,6 @@ def status_class(status: str) -> str:
 
 def audit_html(audit: Audit) -> str:
     env = _environment()
-    env.filters["status_class"] = status_class
     by_id = {p.id: p for p in audit.provisions}
     return env.get_template("audit.html").render(audit=audit, by_id=by_id)
 
