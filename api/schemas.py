@@ -67,7 +67,7 @@ class ErrorBody(BaseModel):
     status: int
 
 
-def agreement_public(doc, tenant: str) -> AgreementPublic:
+def agreement_public(doc) -> AgreementPublic:
     from api.db import PUBLIC_TENANT
 
     return AgreementPublic(id=doc.id, filename=doc.filename, format=doc.format, size=doc.size, pages=doc.pages,

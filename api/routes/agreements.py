@@ -31,12 +31,12 @@ def list_agreements(sessions: SessionsDep, settings: SettingsDep, tenant: Tenant
                     offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
                     limit: Annotated[int, Query(ge=1, le=200)] = 50) -> AgreementsPublic:
     docs, total = store.list_documents(sessions=sessions, tenant=tenant, q=q, offset=offset, limit=limit)
-    return AgreementsPublic(data=[agreement_public(d, tenant) for d in docs], count=total, offset=offset, limit=limit)
+    return AgreementsPublic(data=[agreement_public(d) for d in docs], count=total, offset=offset, limit=limit)
 
 
 @router.get("/{agreement_id}", response_model=AgreementPublic)
 def get_agreement(agreement_id: str, sessions: SessionsDep, tenant: TenantDep) -> AgreementPublic:
-    return agreement_public(store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id), tenant)
+    return agreement_public(store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id))
 
 
 @router.delete("/{agreement_id}", status_code=204)
