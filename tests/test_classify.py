@@ -97,6 +97,61 @@ def test_every_dev_label_has_evidence_inside_the_text(classifier):
         assert set(result.scores) == set(LABELS)
 
 
+def _provision(treaty: int, pid: str):
+    return next(p for p in parse_file(tota(treaty)).provisions if p.id == pid)
+
+
+def test_cue_phrase_across_printed_line_breaks(rules):
+    """ToTA keeps the printed lines: the Convention's title runs over three of them in EU-Central America."""
+    provision = _provision(388, "tota:388:31090")
+    assert "UNESCO\n" in provision.text or "of\n" in provision.text  # the title really is wrapped
+    result = rules.analyse(provision.text)
+    assert result.fired["convention_reference"]
+    spans = result.evidence["convention_reference"]
+    cue = spans[0]
+    assert provision.text[cue.start:cue.end] == cue.text
+    assert " ".join(cue.text.split()).lower().startswith("convention on the protection and promotion")
+
+
+def test_wrapped_lines_join_but_list_items_stay_apart():
+    from auditor.classify.rules import normalise_whitespace, sentence_bounds
+
+    text = ("10. The Community shall support the efforts deployed by the OCT public\n  and private actors in the "
+            "field of information technology and\n  telecommunications to:\n\n  (a) modernise telecommunications "
+            "infrastructure;\n  (b) increase electronic commerce and economic cooperation;\nSHORT HEADING\nNext line.")
+    normalised, mapping = normalise_whitespace(text)
+    sentences = [normalised[s:e] for s, e in sentence_bounds(normalised)]
+    assert sentences[0].endswith("information technology and telecommunications to:")
+    assert sentences[1].startswith("(a) modernise") and sentences[2].startswith("(b) increase")
+    assert "SHORT HEADING" in sentences  # a short line without a stop is a heading, not a wrapped sentence
+    k = normalised.index("electronic commerce")
+    assert text[mapping(k):mapping(k) + len("electronic")] == "electronic"
+
+
+def test_preferential_treatment_aid_to_developing_parties_in_ecommerce(classifier):
+    """Codebook: e-commerce capacity building for developing Parties (AANZFTA's e-commerce cooperation)."""
+    provision = _provision(327, "tota:327:23910")
+    assert "assistance to the developing Parties" in " ".join(provision.text.split())
+    result = _classify(classifier, provision)
+    assert {"ecommerce", "preferential_treatment"} <= set(result.labels)
+    assert any("developing" in e["text"].lower() for e in result.evidence["preferential_treatment"])
+
+
+def test_preferential_treatment_from_a_list_lead_in(rules):
+    """EU-OCT: "The Community shall support ... the OCT ... to:" governs "(g) increase electronic commerce"."""
+    provision = _provision(134, "tota:134:11446")
+    assert rules.analyse(provision.text).fired["preferential_treatment"]
+
+
+def test_trap_developing_as_a_verb_is_no_beneficiary(classifier, rules):
+    """EU-Colombia/Peru competition: "technical assistance ... developing a competition culture"."""
+    provision = _provision(395, "tota:395:32823")
+    assert "developing a competition culture" in " ".join(provision.text.split())
+    result = _classify(classifier, provision)
+    assert not {"preferential_treatment", "cultural_cooperation"} & set(result.labels)
+    assert not rules.analyse(provision.text).fired["preferential_treatment"]
+
+
 # ---- the codebook's traps, each with a real negative
 
 

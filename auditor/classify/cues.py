@@ -93,7 +93,9 @@ CUES: dict[str, dict[str, list[str]]] = {
                "social, cultural", "cultural and economic development", "economic, social and cultural rights",
                "scientific, cultural and economic development", "cultural diversity at work", "cultural and natural links",
                "cultural and educational", "educational and cultural", "scientific and cultural", "cultural and scientific",
-               "sports", "sport"],
+               "economic, cultural, social", "economic, cultural", "sports", "sport", "competition culture", "culture of competition", "culture of transparency",
+               "culture of compliance", "culture of peace", "business culture", "corporate culture", "safety culture",
+               "security culture", "tourist industries", "tourism industry", "tourism industries"],
         "es": ["económico, social y cultural", "económica, social y cultural", "desarrollo social y cultural",
                "social y cultural", "económicos, sociales y culturales", "educativa y cultural", "científica y cultural"],
         "fr": ["économique, social et culturel", "économique, sociale et culturelle", "social et culturel",
@@ -176,6 +178,16 @@ CUES: dict[str, dict[str, list[str]]] = {
                "no estarán sujetos", "por un período de", "antes de la fecha", "trato más favorable"],
         "fr": ["période de transition", "ne sera pas tenu", "assistance technique", "renforcement des capacités",
                "traitement spécial et différencié", "traitement préférentiel", "préférentiel"],
+    },
+    # Assistance offered to a Party: an instrument of preference only next to a developing beneficiary
+    # and to culture or digital trade (codebook: technical assistance, capacity building).
+    "AID": {
+        "en": ["assistance", "assist", "support", "capacity", "capacities", "help", "training", "financing",
+               "financial resources"],
+        "es": ["asistencia", "apoyo", "apoyar", "capacidad", "capacidades", "capacitación", "ayuda", "financiamiento",
+               "financiación"],
+        "fr": ["assistance", "soutien", "appui", "soutenir", "capacité", "capacités", "formation", "aide",
+               "financement"],
     },
     "R2R": {
         "en": ["right to regulate", "general exceptions", "general exception", "article xx of gatt", "article xx of the gatt",

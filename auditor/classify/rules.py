@@ -46,6 +46,10 @@ _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books
                     "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
                     "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
+# Sector words too ambiguous to tell what a preference is about ("programming cooperation").
+_WEAK_DOMAIN = {"programming", "media", "heritage", "radio"}
+PREFERENCE_WINDOW = 200  # characters between a developing beneficiary and the aid and the domain it concerns
+LIST_WINDOW = 1200  # how far the items of a list run below its lead-in
 
 
 @dataclass
@@ -77,10 +81,24 @@ def passes_gate(text: str) -> bool:
 _BOUNDARY = re.compile(r"\n+|(?<=[.;:!?])\s+(?=[A-ZÀ-Ý(“\"¿¡0-9])")
 _ABBREV_END = re.compile(r"(?:\b(?:art|arts|no|nos|para|paras|e\.g|i\.e|etc|vol|cf|pp?|inc|ltd|co|núm)|\b[A-Za-z]|\d)\.$",
                          re.IGNORECASE)
+# A line that opens a list item or a numbered paragraph: "(a)", "1.", "ii)", "-", "•".
+_ITEM_START = re.compile(r"\s*(?:\(?[0-9]{1,3}[.)]|\(?[a-zA-Z]{1,2}\)|\(?[ivxIVX]{1,5}\)|\([a-z0-9]{1,4}\)|[-–—•*·])")
+WRAP_MIN_LINE = 40  # a shorter line that ends without punctuation is a heading, not a wrapped sentence
+
+
+def _soft_wrap(text: str, line_start: int, newline: int, next_line: int) -> bool:
+    """A single line break inside a sentence: hard-wrapped text (ToTA keeps the printed lines)."""
+    line = text[line_start:newline].strip()
+    if len(line) < WRAP_MIN_LINE or line[-1] in ".;:!?" or line.isupper():
+        return False
+    return next_line < len(text) and not _ITEM_START.match(text, next_line)
 
 
 def sentence_bounds(text: str) -> list[tuple[int, int]]:
-    """Sentences of treaty text: new lines, and stops not in abbreviations ("Art. 5", "1.", "(a).")."""
+    """Sentences of treaty text: line breaks, and stops not in abbreviations ("Art. 5", "1.", "(a).").
+
+    Run it on normalised text, where lines that only wrap a sentence are already joined.
+    """
     bounds: list[tuple[int, int]] = []
     start = 0
     for m in _BOUNDARY.finditer(text):
@@ -149,11 +167,6 @@ class CueRules:
             k = _sentence_index(starts, span.start_char)
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
         text_lower = text.lower()
-        any_sector = any(
-            not _inside(s, g.get("HERITAGE_ONLY", []) + g.get("PASSING", []))
-            and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)
-            for g in by_sentence.values() for s in g.get("CULT_SECTOR", [])
-        )
 
         def add(label: str, sentence: tuple[int, int], cue: Span) -> None:
             result.fired[label] = True
@@ -164,6 +177,7 @@ class CueRules:
                     ev.append(Evidence(sentence[0], sentence[1], text[sentence[0]:sentence[1]]))
 
         cooperation_cues = [span.start_char for g in by_sentence.values() for span in g.get("COOP", [])]
+        domain_spans: list[Span] = []  # digital trade or culture, after the traps: what a preference must be about
         result.counts["CULT_SECTOR"] = 0  # recounted below: only words that survive the traps speak for culture
         for k, groups in sorted(by_sentence.items()):
             sentence = bounds[k]
@@ -171,6 +185,9 @@ class CueRules:
             sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
                       and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)]
             result.counts["CULT_SECTOR"] += len(sector)
+            domain = [s for s in sector if s.text.lower() not in _WEAK_DOMAIN] + groups.get("EC_CORE", []) \
+                + groups.get("DP_CORE", [])
+            domain_spans.extend(domain)
             # A list of cooperation fields: the cue sits in the lead-in, the culture item lines below it.
             near_cooperation = any(s.start_char - 600 <= c <= s.end_char + 200 for s in sector for c in cooperation_cues)
 
@@ -211,13 +228,38 @@ class CueRules:
             if groups.get("CONVENTION") and result.fired["convention_reference"]:
                 # Codebook: a provision that names the Convention usually also recognises cultural diversity.
                 add("cultural_diversity", sentence, groups["CONVENTION"][0])
-            # Preferences: a developing Party and a preference in one sentence, in a provision on
-            # digital trade or culture (the footnote deferring an e-commerce article, say).
-            if groups.get("DEV") and groups.get("PREF") and (
-                result.counts["EC_CORE"] or result.counts["DP_CORE"] or any_sector
-            ):
-                add("preferential_treatment", sentence, groups["DEV"][0])
+            # Preferences: a developing Party, a preference and digital trade or culture in one sentence
+            # (the footnote deferring an e-commerce article for a Party, say).
+            beneficiaries = [s for s in groups.get("DEV", []) if s.text.lower() != "developing"]
+            if beneficiaries and groups.get("PREF") and domain:
+                add("preferential_treatment", sentence, beneficiaries[0])
+        if not result.fired["preferential_treatment"]:
+            self._preference_nearby(by_sentence, bounds, domain_spans, text, add)
         return result
+
+    @staticmethod
+    def _preference_nearby(by_sentence, bounds, domain_spans, text, add) -> None:
+        """Codebook: assistance or preferences *to developing Parties* *for culture or digital trade*.
+
+        The three parts often sit in different items of one list ("assistance to the developing
+        Parties in implementing an electronic commerce legal framework"), so they are sought within
+        a window around the beneficiary rather than in one sentence; a list's lead-in ("The
+        Community shall support the OCTs ... to:") governs the items below it.
+        """
+        spans = [(k, g, s) for k, groups in by_sentence.items() for g in ("DEV", "PREF", "AID")
+                 for s in groups.get(g, [])]
+        # "developing" alone is as often a verb ("developing capacities") as a beneficiary.
+        beneficiaries = [(k, s) for k, g, s in spans if g == "DEV" and s.text.lower() != "developing"]
+        instruments = [s.start_char for _, g, s in spans if g in ("PREF", "AID")]
+        domains = [s.start_char for s in domain_spans]
+        for k, ben in beneficiaries:
+            near_instrument = any(abs(c - ben.start_char) <= PREFERENCE_WINDOW for c in instruments)
+            lead_in = text[bounds[k][0]:bounds[k][1]].rstrip().endswith(":")
+            after = LIST_WINDOW if lead_in else PREFERENCE_WINDOW
+            near_domain = any(-PREFERENCE_WINDOW <= c - ben.start_char <= after for c in domains)
+            if near_instrument and near_domain:
+                add("preferential_treatment", bounds[k], ben)
+                return
 
 
 # Only runs that change: two or more blanks, odd blanks (tab, NBSP), or blanks around a line break.
@@ -237,16 +279,24 @@ class OffsetMap:
 
 
 def normalise_whitespace(text: str) -> tuple[str, OffsetMap]:
-    """Collapse runs of spaces (ToTA pads with non-breaking spaces) and keep a map to original offsets."""
+    """Collapse runs of spaces (ToTA pads with non-breaking spaces), join lines that only wrap a
+    sentence (so cue phrases match across printed lines), and keep a map to original offsets."""
     parts: list[str] = []
     norm_starts: list[int] = []
     shifts: list[int] = []
     pos = 0
     norm = 0
+    line_start = 0
     for m in _WS.finditer(text):
         parts.append(text[pos:m.start()])
         norm += m.start() - pos
-        replacement = "\n" if "\n" in m.group(0) else " "
+        breaks = m.group(0).count("\n")
+        if breaks:
+            wrapped = breaks == 1 and _soft_wrap(text, line_start, m.start(), m.end())
+            line_start = m.end()
+            replacement = " " if wrapped else "\n"
+        else:
+            replacement = " "
         parts.append(replacement)
         norm += 1
         # Normalised offsets from here on lie (len(match) - 1) further on in the original.
