@@ -209,14 +209,17 @@ def requeue_interrupted(*, sessions: sessionmaker) -> int:
 def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, str]]:
     """Mark up to ``limit`` queued jobs running; return (job id, document id, tenant)."""
     with sessions.begin() as s:
-        jobs = list(s.scalars(select(Job).where(Job.status == "queued").order_by(Job.created_at, Job.id).limit(limit)))
+        queued = s.execute(select(Job.id, Job.document_id, Job.tenant).where(Job.status == "queued")
+                           .order_by(Job.created_at, Job.id).limit(limit)).all()
         out = []
-        for job in jobs:
-            job.status, job.started_at, job.attempts = "running", now(), job.attempts + 1
-            doc = s.get(Document, job.document_id)
-            if doc is not None:
-                doc.status = "running"
-            out.append((job.id, job.document_id, job.tenant))
+        for job_id, document_id, tenant in queued:
+            # Compare-and-set: an upload deleted since the select is skipped, not a failed transaction.
+            claimed = s.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
+                                .values(status="running", started_at=now(), attempts=Job.attempts + 1))
+            if claimed.rowcount != 1:
+                continue
+            s.execute(update(Document).where(Document.id == document_id).values(status="running"))
+            out.append((job_id, document_id, tenant))
         return out
 
 
