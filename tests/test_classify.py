@@ -180,6 +180,23 @@ def test_trap_agricultural_is_not_cultural(classifier, rules):
     assert rules.analyse(provision.text).counts["CULT_SECTOR"] == 0
 
 
+def test_trap_patent_exclusions_echo_gatt_xx_but_are_ip_rules(classifier, rules):
+    """Korea-Australia 13.x: "exclude from patentability ... to protect human, animal or plant life or health"."""
+    provision = _provision(343, "tota:343:26374")
+    assert "human, animal or plant life or health" in " ".join(provision.text.split())
+    assert not rules.analyse(provision.text).fired["right_to_regulate"]
+    assert "right_to_regulate" not in _classify(classifier, provision).labels
+
+
+def test_spanish_general_exception_for_services(rules):
+    """Costa Rica-Mexico: "... impedir que una Parte adopte o aplique medidas: a. necesarias para proteger la moral"."""
+    provision, language = _provisions(18)["tota:18:1951"]
+    assert language == "es"
+    result = rules.analyse(provision.text, "es")
+    assert result.fired["right_to_regulate"]
+    assert not result.fired["cultural_exception"]  # its only cultural element is national treasures
+
+
 def test_trap_film_in_rules_of_origin_annex(classifier, rcep):
     annex = [p for p in rcep.provisions if p.annex is not None and p.annex.number == "3A"]
     assert annex and any("film" in p.text.lower() for p in annex)

@@ -45,6 +45,7 @@ _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books
                     "sound recordings", "radio", "television", "publication", "películas", "libros", "música",
                     "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
                     "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
+_PATENTS = re.compile(r"patentab|brevetab")
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 # Sector words too ambiguous to tell what a preference is about ("programming cooperation").
 _WEAK_DOMAIN = {"programming", "media", "heritage", "radio"}
@@ -167,6 +168,7 @@ class CueRules:
             k = _sentence_index(starts, span.start_char)
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
         text_lower = text.lower()
+        patent_rules = bool(_PATENTS.search(text_lower))
 
         def add(label: str, sentence: tuple[int, int], cue: Span) -> None:
             result.fired[label] = True
@@ -221,7 +223,8 @@ class CueRules:
                 add("cultural_diversity", sentence, groups["CDIV"][0])
             if groups.get("COPRODUCTION") or (sector and groups.get("COOP")):
                 add("cultural_cooperation", sentence, (groups.get("COPRODUCTION") or sector)[0])
-            if groups.get("R2R"):
+            # TRIPS-style exclusions from patentability echo GATT XX's words but are IP rules.
+            if groups.get("R2R") and not patent_rules:
                 add("right_to_regulate", sentence, groups["R2R"][0])
             if groups.get("UNESCO_CONV") and re.search(r"diversity|diversidad|diversité|2005", text_lower):
                 add("convention_reference", sentence, groups["UNESCO_CONV"][0])
