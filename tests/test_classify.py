@@ -197,6 +197,15 @@ def test_spanish_general_exception_for_services(rules):
     assert not result.fired["cultural_exception"]  # its only cultural element is national treasures
 
 
+def test_no_culture_label_without_a_cultural_word(classifier):
+    """EU-Mexico services scope: "with the exception of air services" reads like a carve-out to a
+    linear model, but names no culture; the codebook's cultural labels need culture named."""
+    provision = _provision(39, "tota:39:5346")
+    assert "with the exception of air services" in " ".join(provision.text.split())
+    result = _classify(classifier, provision)
+    assert not {"cultural_exception", "cultural_cooperation", "cultural_diversity"} & set(result.labels)
+
+
 def test_trap_film_in_rules_of_origin_annex(classifier, rcep):
     annex = [p for p in rcep.provisions if p.annex is not None and p.annex.number == "3A"]
     assert annex and any("film" in p.text.lower() for p in annex)

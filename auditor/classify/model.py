@@ -51,6 +51,15 @@ class Classification:
 
 
 THRESHOLD_REPEATS = 3
+# Codebook: these labels are about culture, so a provision that names no culture cannot carry them,
+# whatever its other words ("with the exception of air services") make the model think.
+NEEDS_CULTURE = {"cultural_exception", "cultural_diversity", "cultural_cooperation"}
+_CULTURE_GROUPS = ("CULT_SECTOR", "CDIV", "COPRODUCTION", "CONVENTION")
+
+
+def culture_named(rules: RuleResult) -> bool:
+    """A cultural word that survived the traps (heritage only, passing lists, product names in goods text)."""
+    return any(rules.counts[group] for group in _CULTURE_GROUPS)
 
 
 def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -158,13 +167,15 @@ class ProvisionClassifier:
         threshold is mostly noise."""
         oofs = [self._out_of_fold(items, rule_results, y, groups, seed) for seed in range(THRESHOLD_REPEATS)]
         thresholds: dict[str, float | None] = {}
+        names_culture = np.array([culture_named(r) for r in rule_results])
         for k, label in enumerate(LABELS):
             if label in RULE_ONLY:
                 thresholds[label] = None  # the rule decides; the score is information only
                 continue
+            allowed = names_culture if label in NEEDS_CULTURE else np.ones(len(items), dtype=bool)
             best, best_f1 = 0.5, -1.0
             for t in np.arange(0.2, 0.91, 0.025):
-                f1 = float(np.mean([_f1(oof[:, k] >= t, y[:, k] == 1) for oof in oofs]))
+                f1 = float(np.mean([_f1((oof[:, k] >= t) & allowed, y[:, k] == 1) for oof in oofs]))
                 if f1 > best_f1 + 1e-9:
                     best, best_f1 = float(t), f1
             thresholds[label] = round(best, 3)
@@ -206,8 +217,11 @@ class ProvisionClassifier:
     def _decide(self, item: ProvisionInput, probs, rules: RuleResult) -> Classification:
         scores = {label: round(float(p), 4) for label, p in zip(LABELS, probs)}
         labels = []
+        names_culture = culture_named(rules)
         for label in LABELS:
             on = rules.fired[label] if label in RULE_ONLY else scores[label] >= self.thresholds_[label]
+            if label in NEEDS_CULTURE and not names_culture:
+                on = False
             if on:
                 labels.append(label)
         if "digital_products" in labels and "ecommerce" not in labels:
