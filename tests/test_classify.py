@@ -206,6 +206,14 @@ def test_no_culture_label_without_a_cultural_word(classifier):
     assert not {"cultural_exception", "cultural_cooperation", "cultural_diversity"} & set(result.labels)
 
 
+def test_trap_film_in_origin_notes_glued_to_definitions(classifier, rules):
+    """CAFTA-DR's general definitions carry textile origin notes: "extrusion of filaments, strips, film, or sheet"."""
+    provision = _provision(23, "tota:23:2771")
+    assert "strips, film, or sheet" in " ".join(provision.text.split())
+    assert not rules.analyse(provision.text, chapter=provision.chapter.title).fired["cultural_exception"]
+    assert "cultural_exception" not in _classify(classifier, provision).labels
+
+
 def test_trap_film_in_rules_of_origin_annex(classifier, rcep):
     annex = [p for p in rcep.provisions if p.annex is not None and p.annex.number == "3A"]
     assert annex and any("film" in p.text.lower() for p in annex)

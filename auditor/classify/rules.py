@@ -38,6 +38,8 @@ SIGNALS = ["cooperation_list", "culture_support", "diversity_passing", "developm
 SIGNAL_LABEL = {"cooperation_list": "cultural_cooperation", "culture_support": "cultural_cooperation",
                 "diversity_passing": "cultural_diversity", "development_culture": "preferential_treatment"}
 _GATE_STEMS = tuple(GATE_STEMS)
+_GOODS_WORDS = re.compile(r"\b(?:yarns?|fib(?:er|re)s?|filaments?|subheadings?|tariff (?:item|classification)"
+                          r"|harmoni[sz]ed system|hilados?|fibras?|subpartidas?)\b", re.IGNORECASE)
 _GOODS_CHAPTER = re.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
                             re.IGNORECASE)
 # In goods, customs and rules-of-origin text these words name products (HS lines), not the cultural sector.
@@ -184,8 +186,10 @@ class CueRules:
         for k, groups in sorted(by_sentence.items()):
             sentence = bounds[k]
             heritage = groups.get("HERITAGE_ONLY", []) + groups.get("PASSING", [])
+            # Origin rules glued into other chapters: "extrusion of filaments, strips, film, or sheet".
+            goods_sentence = bool(groups.get("CULT_SECTOR")) and bool(_GOODS_WORDS.search(text, *sentence))
             sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
-                      and not (goods_chapter and s.text.lower() in _SECTOR_IN_GOODS)]
+                      and not ((goods_chapter or goods_sentence) and s.text.lower() in _SECTOR_IN_GOODS)]
             result.counts["CULT_SECTOR"] += len(sector)
             domain = [s for s in sector if s.text.lower() not in _WEAK_DOMAIN] + groups.get("EC_CORE", []) \
                 + groups.get("DP_CORE", [])
