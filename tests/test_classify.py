@@ -101,6 +101,14 @@ def _provision(treaty: int, pid: str):
     return next(p for p in parse_file(tota(treaty)).provisions if p.id == pid)
 
 
+def test_broadcasting_carved_out_by_other_than(rules):
+    """EU-Colombia/Peru: the telecoms framework covers "telecommunications services, other than broadcasting"."""
+    provision = _provision(395, "tota:395:32698")
+    result = rules.analyse(provision.text)
+    assert result.fired["cultural_exception"]
+    assert any("broadcasting" in e.text for e in result.evidence["cultural_exception"])
+
+
 def test_cue_phrase_across_printed_line_breaks(rules):
     """ToTA keeps the printed lines: the Convention's title runs over three of them in EU-Central America."""
     provision = _provision(388, "tota:388:31090")

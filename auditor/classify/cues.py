@@ -69,7 +69,7 @@ CUES: dict[str, dict[str, list[str]]] = {
                "not covered", "not be covered", "carve-out", "except", "exception", "exceptions", "not be subject",
                "shall not be subject", "flexibility", "ability to preserve", "to preserve, develop and implement",
                "compatible", "notwithstanding", "not affect", "shall not affect", "outside the scope",
-               "preserve and promote", "without prejudice"],
+               "preserve and promote", "without prejudice", "other than broadcasting"],
         "es": ["no se aplicará", "no se aplica", "no aplicará", "no aplica", "excluidos", "excluidas", "excluye",
                "excluyen", "exento", "exentos", "exención", "ninguna disposición", "nada de lo dispuesto",
                "nada en este", "se interpretará", "no impedirá", "derecho a adoptar", "se reserva el derecho",
