@@ -47,6 +47,10 @@ _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books
                     "sound recordings", "radio", "television", "publication", "películas", "libros", "música",
                     "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
                     "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
+# A sentence about the provision it sits in: "shall not be obliged to apply this paragraph".
+_SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:article|paragraph|subparagraph|chapter|section)\b"
+                             r"|\best[ea] (?:artículo|párrafo|capítulo|sección)\b"
+                             r"|\bce(?:t|tte)? (?:article|paragraphe|chapitre|section)\b", re.IGNORECASE)
 _PATENTS = re.compile(r"patentab|brevetab")
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 # Sector words too ambiguous to tell what a preference is about ("programming cooperation").
@@ -182,6 +186,7 @@ class CueRules:
 
         cooperation_cues = [span.start_char for g in by_sentence.values() for span in g.get("COOP", [])]
         domain_spans: list[Span] = []  # digital trade or culture, after the traps: what a preference must be about
+        digital_provision = any(g.get("EC_CORE") or g.get("DP_CORE") for g in by_sentence.values())
         result.counts["CULT_SECTOR"] = 0  # recounted below: only words that survive the traps speak for culture
         for k, groups in sorted(by_sentence.items()):
             sentence = bounds[k]
@@ -235,10 +240,13 @@ class CueRules:
             if groups.get("CONVENTION") and result.fired["convention_reference"]:
                 # Codebook: a provision that names the Convention usually also recognises cultural diversity.
                 add("cultural_diversity", sentence, groups["CONVENTION"][0])
-            # Preferences: a developing Party, a preference and digital trade or culture in one sentence
-            # (the footnote deferring an e-commerce article for a Party, say).
+            # Preferences: a developing Party and a preference in one sentence, about digital trade or
+            # culture named there too, or about "this Article" of a provision that names them (the
+            # footnote deferring an e-commerce article for least-developed Parties).
             beneficiaries = [s for s in groups.get("DEV", []) if s.text.lower() != "developing"]
-            if beneficiaries and groups.get("PREF") and domain:
+            if beneficiaries and groups.get("PREF") and (
+                domain or (digital_provision and _SELF_REFERENCE.search(text, *sentence))
+            ):
                 add("preferential_treatment", sentence, beneficiaries[0])
         if not result.fired["preferential_treatment"]:
             self._preference_nearby(by_sentence, bounds, domain_spans, text, add)
