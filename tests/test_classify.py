@@ -78,7 +78,8 @@ def test_preferential_treatment_in_rcep_footnotes(classifier, rcep):
     for p in rcep.provisions_in_chapter("12"):
         text = p.text + "\n" + "\n".join(f.text for f in p.footnotes)
         result = classifier.predict([ProvisionInput(p.id, text, "Electronic Commerce")])[0]
-        said = re.search(r"(Cambodia|Lao PDR|Myanmar)[^.]{0,40} shall not be obliged to apply this", " ".join(text.split()))
+        said = re.search(r"(Cambodia|Lao PDR|Myanmar)[^.]{0,40} shall not be obliged to apply this",
+                         " ".join(text.split()))
         (deferred if said else others).append((p.number, set(result.labels)))
     assert [n for n, _ in deferred] == ["12.5", "12.6", "12.7", "12.8", "12.9", "12.10", "12.14", "12.15"]
     assert all({"ecommerce", "preferential_treatment"} <= labels for _, labels in deferred), deferred

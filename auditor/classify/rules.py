@@ -243,7 +243,7 @@ class CueRules:
             # Preferences: a developing Party and a preference in one sentence, about digital trade or
             # culture named there too, or about "this Article" of a provision that names them (the
             # footnote deferring an e-commerce article for least-developed Parties).
-            beneficiaries = [s for s in groups.get("DEV", []) if s.text.lower() != "developing"]
+            beneficiaries = _beneficiaries(groups)
             if beneficiaries and groups.get("PREF") and (
                 domain or (digital_provision and _SELF_REFERENCE.search(text, *sentence))
             ):
@@ -261,11 +261,9 @@ class CueRules:
         a window around the beneficiary rather than in one sentence; a list's lead-in ("The
         Community shall support the OCTs ... to:") governs the items below it.
         """
-        spans = [(k, g, s) for k, groups in by_sentence.items() for g in ("DEV", "PREF", "AID")
-                 for s in groups.get(g, [])]
-        # "developing" alone is as often a verb ("developing capacities") as a beneficiary.
-        beneficiaries = [(k, s) for k, g, s in spans if g == "DEV" and s.text.lower() != "developing"]
-        instruments = [s.start_char for _, g, s in spans if g in ("PREF", "AID")]
+        beneficiaries = [(k, s) for k, groups in by_sentence.items() for s in _beneficiaries(groups)]
+        instruments = [s.start_char for groups in by_sentence.values() for g in ("PREF", "AID")
+                       for s in groups.get(g, [])]
         domains = [s.start_char for s in domain_spans]
         for k, ben in beneficiaries:
             near_instrument = any(abs(c - ben.start_char) <= PREFERENCE_WINDOW for c in instruments)
@@ -350,6 +348,12 @@ def _sentence_index(starts: list[int], token_index: int) -> int:
         else:
             hi = mid - 1
     return lo
+
+
+def _beneficiaries(groups: dict[str, list[Span]]) -> list[Span]:
+    """Developing Parties named in a sentence; "developing" alone is as often a verb ("developing
+    capacities") as a beneficiary."""
+    return [s for s in groups.get("DEV", []) if s.text.lower() != "developing"]
 
 
 def _inside(span: Span, containers: list[Span]) -> bool:
