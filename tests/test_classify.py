@@ -303,3 +303,23 @@ def test_classify_cli_keeps_order_and_reports_bad_lines(tmp_path):
     for row in rows:
         assert set(row) == {"id", "labels", "scores", "evidence"}
         assert set(row["evidence"]) == set(row["labels"])
+
+
+def test_classify_cli_refuses_a_model_of_another_format(tmp_path):
+    """A model directory trained by an older engine (format 1) is refused with the fix, not misread."""
+    models = tmp_path / "models"
+    models.mkdir()
+    (models / "classifier.skops").symlink_to(REPO / "models" / "classifier.skops")
+    config = json.loads((REPO / "models" / "classifier.json").read_text())
+    config["format_version"] = 1
+    (models / "classifier.json").write_text(json.dumps(config))
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Electronic commerce."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "auditor", "classify", str(source), "-o", str(out),
+                           "--models", str(models)], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 3, proc.stderr
+    assert "has format 1; this engine reads format 2" in proc.stderr
+    assert "auditor train" in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert not out.exists()
