@@ -323,3 +323,46 @@ def test_classify_cli_refuses_a_model_of_another_format(tmp_path):
     assert "auditor train" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()
+
+
+@pytest.mark.parametrize(
+    ("treaty", "pid", "quote"),
+    [
+        # Thailand-NZ SPS objectives name the aim of GATT XX(b) but keep no space for it.
+        (27, "tota:27:3571", "while protecting human, animal or plant life or health"),
+        # A licence for a new financial service "may only be refused for prudential reasons".
+        (156, "tota:156:14589", "may only be refused for prudential reasons"),
+    ],
+)
+def test_trap_policy_aims_without_policy_space(classifier, rules, treaty, pid, quote):
+    """The gold data's right-to-regulate provisions quote these aims inside exceptions, so a model
+    learns the quote; the codebook's label needs the capacity to regulate kept."""
+    provision = _provision(treaty, pid)
+    assert quote in " ".join(provision.text.split())
+    result = rules.analyse(provision.text)
+    assert not result.policy_space
+    assert not result.fired["right_to_regulate"]
+    assert "right_to_regulate" not in _classify(classifier, provision).labels
+
+
+def test_prudential_carve_out_keeps_policy_space(classifier):
+    """US-Peru 12.10: "a Party shall not be prevented from adopting or maintaining measures for
+    prudential reasons", reaching the investment and e-commerce chapters (codebook convention)."""
+    provision = _provision(156, "tota:156:14593")
+    assert "right_to_regulate" in _classify(classifier, provision).labels
+
+
+@pytest.mark.parametrize(
+    ("treaty", "pid", "language", "frame"),
+    [
+        (414, "tota:414:35839", "es", "No obstante lo previsto"),  # Dominican Rep.-Central America: "podrán adoptar"
+        (88, "tota:88:8965", "fr", "conservent la faculté"),  # WAEMU treaty: a GATT XX-style reservation
+    ],
+)
+def test_policy_space_frames_in_spanish_and_french(rules, treaty, pid, language, frame):
+    provision, agreement_language = _provisions(treaty)[pid]
+    assert agreement_language == language
+    assert frame in " ".join(provision.text.split())
+    result = rules.analyse(provision.text, language)
+    assert result.policy_space
+    assert result.fired["right_to_regulate"]

@@ -207,6 +207,25 @@ CUES: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# How a provision keeps policy space: an exception, a "nothing in ... shall prevent", a right or
+# flexibility to regulate. Regular expressions over the whole provision (lower case), because these
+# frames vary too much for phrase lists. Codebook: right_to_regulate preserves the capacity to
+# regulate; an SPS objective "protecting human, animal or plant life or health" or a licence that
+# "may only be refused for prudential reasons" names a policy aim but keeps no space for it.
+POLICY_SPACE_FRAMES: dict[str, list[str]] = {
+    "en": [r"nothing\s+in", r"(?:shall|does|do|should|will|may)\s+not\s+(?:be\s+construed\s+to\s+)?"
+           r"(?:prevent|preclude|limit|restrict|affect)", r"not\s+be\s+(?:construed|prevented)",
+           r"prevent\s+(?:a|any|the|either|each)\s+part", r"preclud", r"exception", r"exempt",
+           r"rights?\s+(?:to|of)\b", r"(?:ability|capacity|authority)\s+to", r"flexibilit", r"policy\s+space",
+           r"regulatory\s+autonomy", r"article\s+x[xi]v?\b", r"(?:reserves?|retains?)\s+the\s+right", r"sovereign",
+           r"justified\s+on\s+the\s+grounds"],
+    "es": [r"ninguna\s+disposición", r"nada\s+de\s+lo\s+dispuesto", r"no\s+se\s+interpretará", r"impedir", r"impida",
+           r"excepci", r"derecho", r"artículo\s+x[xi]v?\b", r"flexibilidad", r"facultad", r"no\s+obstante",
+           r"podrán\s+adoptar"],
+    "fr": [r"aucune\s+disposition", r"interprét", r"empêch", r"exception", r"droit", r"article\s+x[xi]v?\b",
+           r"flexibilité", r"conserv", r"faculté", r"justifié"],
+}
+
 # Words that pass a provision to the classifier at all. A provision without any
 # of these stems cannot carry a codebook label; skipping it keeps whole-corpus
 # runs fast and keeps precision on whole agreements.

@@ -51,6 +51,9 @@ class Classification:
 
 
 THRESHOLD_REPEATS = 3
+# No label on worse than even odds: the gold pool over-represents positives, so a low threshold
+# that pays there floods whole agreements with false positives.
+THRESHOLD_FLOOR = 0.5
 # Codebook: these labels are about culture, so a provision that names no culture cannot carry them,
 # whatever its other words ("with the exception of air services") make the model think.
 NEEDS_CULTURE = {"cultural_exception", "cultural_diversity", "cultural_cooperation"}
@@ -60,6 +63,21 @@ _CULTURE_GROUPS = ("CULT_SECTOR", "CDIV", "COPRODUCTION", "CONVENTION")
 def culture_named(rules: RuleResult) -> bool:
     """A cultural word that survived the traps (heritage only, passing lists, product names in goods text)."""
     return any(rules.counts[group] for group in _CULTURE_GROUPS)
+
+
+def permitted(label: str, rules: RuleResult) -> bool:
+    """The codebook's preconditions for a label, whatever the model's score.
+
+    Cultural labels need culture named. ``right_to_regulate`` needs a frame that keeps policy space:
+    the gold data has almost only exceptions that quote "prudential reasons" or "human, animal or
+    plant life or health", so the model learns the quote; on whole agreements the same words sit in
+    SPS objectives and licensing rules that keep no space for anything.
+    """
+    if label in NEEDS_CULTURE:
+        return culture_named(rules)
+    if label == "right_to_regulate":
+        return rules.policy_space
+    return True
 
 
 def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
@@ -167,14 +185,13 @@ class ProvisionClassifier:
         threshold is mostly noise."""
         oofs = [self._out_of_fold(items, rule_results, y, groups, seed) for seed in range(THRESHOLD_REPEATS)]
         thresholds: dict[str, float | None] = {}
-        names_culture = np.array([culture_named(r) for r in rule_results])
         for k, label in enumerate(LABELS):
             if label in RULE_ONLY:
                 thresholds[label] = None  # the rule decides; the score is information only
                 continue
-            allowed = names_culture if label in NEEDS_CULTURE else np.ones(len(items), dtype=bool)
+            allowed = np.array([permitted(label, r) for r in rule_results])
             best, best_f1 = 0.5, -1.0
-            for t in np.arange(0.2, 0.91, 0.025):
+            for t in np.arange(THRESHOLD_FLOOR, 0.91, 0.025):
                 f1 = float(np.mean([_f1((oof[:, k] >= t) & allowed, y[:, k] == 1) for oof in oofs]))
                 if f1 > best_f1 + 1e-9:
                     best, best_f1 = float(t), f1
@@ -217,12 +234,9 @@ class ProvisionClassifier:
     def _decide(self, item: ProvisionInput, probs, rules: RuleResult) -> Classification:
         scores = {label: round(float(p), 4) for label, p in zip(LABELS, probs)}
         labels = []
-        names_culture = culture_named(rules)
         for label in LABELS:
             on = rules.fired[label] if label in RULE_ONLY else scores[label] >= self.thresholds_[label]
-            if label in NEEDS_CULTURE and not names_culture:
-                on = False
-            if on:
+            if on and permitted(label, rules):
                 labels.append(label)
         if "digital_products" in labels and "ecommerce" not in labels:
             labels.insert(0, "ecommerce")  # codebook: every digital_products provision is also ecommerce

@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from auditor.classify.cues import CUES, GATE_STEMS
+from auditor.classify.cues import CUES, GATE_STEMS, POLICY_SPACE_FRAMES
 
 LABELS = [
     "ecommerce",
@@ -52,6 +52,9 @@ _SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:article|paragraph|subpa
                              r"|\best[ea] (?:artículo|párrafo|capítulo|sección)\b"
                              r"|\bce(?:t|tte)? (?:article|paragraphe|chapitre|section)\b", re.IGNORECASE)
 _PATENTS = re.compile(r"patentab|brevetab")
+# One pattern for the three languages: a frame is a precondition, never evidence, so a stray
+# match in another language only leaves the decision to the model.
+_POLICY_SPACE = re.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 # Sector words too ambiguous to tell what a preference is about ("programming cooperation").
 _WEAK_DOMAIN = {"programming", "media", "heritage", "radio"}
@@ -77,6 +80,8 @@ class RuleResult:
     # Softer co-occurrences: model features, and fallback evidence, never labels by themselves.
     signals: dict[str, list[Evidence]] = field(default_factory=lambda: {name: [] for name in SIGNALS})
     sentences: list[tuple[int, int]] = field(default_factory=list)
+    # The provision keeps policy space somewhere (an exception, "nothing in ... shall prevent").
+    policy_space: bool = False
 
 
 def passes_gate(text: str) -> bool:
@@ -175,6 +180,7 @@ class CueRules:
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
         text_lower = text.lower()
         patent_rules = bool(_PATENTS.search(text_lower))
+        result.policy_space = bool(_POLICY_SPACE.search(text_lower))
 
         def add(label: str, sentence: tuple[int, int], cue: Span) -> None:
             result.fired[label] = True
@@ -233,7 +239,7 @@ class CueRules:
             if groups.get("COPRODUCTION") or (sector and groups.get("COOP")):
                 add("cultural_cooperation", sentence, (groups.get("COPRODUCTION") or sector)[0])
             # TRIPS-style exclusions from patentability echo GATT XX's words but are IP rules.
-            if groups.get("R2R") and not patent_rules:
+            if groups.get("R2R") and not patent_rules and result.policy_space:
                 add("right_to_regulate", sentence, groups["R2R"][0])
             if groups.get("UNESCO_CONV") and re.search(r"diversity|diversidad|diversité|2005", text_lower):
                 add("convention_reference", sentence, groups["UNESCO_CONV"][0])
