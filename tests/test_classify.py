@@ -366,3 +366,15 @@ def test_policy_space_frames_in_spanish_and_french(rules, treaty, pid, language,
     result = rules.analyse(provision.text, language)
     assert result.policy_space
     assert result.fired["right_to_regulate"]
+
+
+def test_customs_duties_moratorium_settles_digital_products_in_spanish(classifier, rules):
+    """Mexico-Panama: "Ninguna Parte podrá aplicar derechos aduaneros ... de productos digitales".
+    With few Spanish examples the model scores it under its threshold; the moratorium is the
+    codebook's first kind of digital-products provision, so the rule settles it."""
+    provision, language = _provisions(417)["tota:417:36333"]
+    assert language == "es"
+    assert rules.analyse(provision.text, "es").settled >= {"digital_products", "ecommerce"}
+    result = _classify(classifier, provision, language)
+    assert {"digital_products", "ecommerce"} <= set(result.labels)
+    assert any("productos digitales" in e["text"] for e in result.evidence["digital_products"])

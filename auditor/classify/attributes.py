@@ -16,6 +16,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from auditor.classify.cues import CUSTOMS_DUTIES
+
 ScopeKind = Literal["agreement", "chapter", "part", "section", "annex", "preamble", "definition", "unclear"]
 
 
@@ -91,7 +93,7 @@ def _subject(text: str, title: str | None, patterns) -> str:
 def digital_kind(text: str, title: str | None) -> DigitalKind:
     low = _subject(text, title, [r"customs dut|derechos aduaneros|aranceles|droits de douane", r"non-?discriminat|no discrimina",
                                  r"definition|definici|définition"])
-    if re.search(r"customs dut|derechos aduaneros|aranceles aduaneros|droits de douane", low):
+    if re.search(CUSTOMS_DUTIES, low):
         return "customs duties"
     if re.search(r"non-?discriminat|less favou?rable treatment|no discrimina|trato menos favorable|traitement moins favorable",
                  low):

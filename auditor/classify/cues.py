@@ -207,6 +207,10 @@ CUES: dict[str, dict[str, list[str]]] = {
     },
 }
 
+# Customs duties, the subject of the codebook's first kind of digital-products provision (the
+# moratorium on duties on electronic transmissions). A regular expression: also read by attributes.py.
+CUSTOMS_DUTIES = r"customs\s+dut|derechos\s+aduaneros|aranceles\s+aduaneros|derechos\s+de\s+aduana|droits\s+de\s+douane"
+
 # How a provision keeps policy space: an exception, a "nothing in ... shall prevent", a right or
 # flexibility to regulate. Regular expressions over the whole provision (lower case), because these
 # frames vary too much for phrase lists. Codebook: right_to_regulate preserves the capacity to

@@ -182,7 +182,8 @@ class ProvisionClassifier:
     def _tune_thresholds(self, items, rule_results, y, groups) -> dict[str, float | None]:
         """Per-label thresholds that maximise F1 on out-of-fold predictions, averaged over
         ``THRESHOLD_REPEATS`` shufflings of the agreements into folds: with 20 positives, one split's
-        threshold is mostly noise."""
+        threshold is mostly noise. Labels the rules settle are left out: the easy positives they
+        cover would let a fold's threshold jump to whatever fits its few hard ones."""
         oofs = [self._out_of_fold(items, rule_results, y, groups, seed) for seed in range(THRESHOLD_REPEATS)]
         thresholds: dict[str, float | None] = {}
         for k, label in enumerate(LABELS):
@@ -236,6 +237,7 @@ class ProvisionClassifier:
         labels = []
         for label in LABELS:
             on = rules.fired[label] if label in RULE_ONLY else scores[label] >= self.thresholds_[label]
+            on = on or label in rules.settled
             if on and permitted(label, rules):
                 labels.append(label)
         if "digital_products" in labels and "ecommerce" not in labels:

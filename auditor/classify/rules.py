@@ -20,7 +20,7 @@ from spacy.language import Language
 from spacy.matcher import PhraseMatcher
 from spacy.tokens import Doc, Span
 
-from auditor.classify.cues import CUES, GATE_STEMS, POLICY_SPACE_FRAMES
+from auditor.classify.cues import CUES, CUSTOMS_DUTIES, GATE_STEMS, POLICY_SPACE_FRAMES
 
 LABELS = [
     "ecommerce",
@@ -52,6 +52,7 @@ _SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:article|paragraph|subpa
                              r"|\best[ea] (?:artículo|párrafo|capítulo|sección)\b"
                              r"|\bce(?:t|tte)? (?:article|paragraphe|chapitre|section)\b", re.IGNORECASE)
 _PATENTS = re.compile(r"patentab|brevetab")
+_CUSTOMS_DUTIES = re.compile(CUSTOMS_DUTIES)
 # One pattern for the three languages: a frame is a precondition, never evidence, so a stray
 # match in another language only leaves the decision to the model.
 _POLICY_SPACE = re.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
@@ -82,6 +83,9 @@ class RuleResult:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     # The provision keeps policy space somewhere (an exception, "nothing in ... shall prevent").
     policy_space: bool = False
+    # Labels the rules settle alone: the codebook's unmistakable cases, which a model trained on few
+    # Spanish or French examples may score low.
+    settled: set[str] = field(default_factory=set)
 
 
 def passes_gate(text: str) -> bool:
@@ -226,6 +230,9 @@ class CueRules:
             if groups.get("DP_CORE"):
                 add("digital_products", sentence, groups["DP_CORE"][0])
                 add("ecommerce", sentence, groups["DP_CORE"][0])
+                # "No Party shall impose customs duties on electronic transmissions": the moratorium.
+                if _CUSTOMS_DUTIES.search(text_lower, *sentence):
+                    result.settled.update({"digital_products", "ecommerce"})
             carve = [(s, c) for s in sector for c in groups.get("CARVE", [])
                      if abs(s.start_char - c.start_char) <= CARVE_WINDOW]
             if carve:
