@@ -378,3 +378,19 @@ def test_customs_duties_moratorium_settles_digital_products_in_spanish(classifie
     result = _classify(classifier, provision, language)
     assert {"digital_products", "ecommerce"} <= set(result.labels)
     assert any("productos digitales" in e["text"] for e in result.evidence["digital_products"])
+
+
+@pytest.mark.parametrize(
+    ("treaty", "pid", "quote"),
+    [
+        (416, "tota:416:36072", "electronic or paper media"),
+        (335, "tota:335:24951", "designated electronic media"),
+    ],
+)
+def test_trap_media_where_procurement_notices_are_published(classifier, rules, treaty, pid, quote):
+    """A notice "published in the electronic or paper media listed in Appendix 7" names a
+    publication channel, not the media sector."""
+    provision = _provision(treaty, pid)
+    assert quote in " ".join(provision.text.lower().split())
+    assert rules.analyse(provision.text).counts["PASSING"] > 0
+    assert "cultural_exception" not in _classify(classifier, provision).labels

@@ -95,7 +95,9 @@ CUES: dict[str, dict[str, list[str]]] = {
                "cultural and educational", "educational and cultural", "scientific and cultural", "cultural and scientific",
                "economic, cultural, social", "economic, cultural", "sports", "sport", "competition culture",
                "culture of competition", "culture of transparency", "culture of compliance", "culture of peace", "business culture", "corporate culture", "safety culture",
-               "security culture", "tourist industries", "tourism industry", "tourism industries"],
+               "security culture", "tourist industries", "tourism industry", "tourism industries",
+               # where procurement notices are published, not the media sector
+               "electronic or paper media", "paper or electronic media", "designated electronic media"],
         "es": ["económico, social y cultural", "económica, social y cultural", "desarrollo social y cultural",
                "social y cultural", "económicos, sociales y culturales", "educativa y cultural", "científica y cultural"],
         "fr": ["économique, social et culturel", "économique, sociale et culturelle", "social et culturel",
