@@ -157,6 +157,30 @@ def evaluate(
         typer.echo(format_table(score(truth, [keyword_baseline(g.item.text) for g in rows]), "keyword baseline"))
 
 
+@app.command("cross-validate")
+@reports_errors
+def cross_validate(
+    gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="Gold JSONL files to cross-validate on.")] = None,
+    folds: Annotated[int, typer.Option(min=2, help="Folds, split by agreement.")] = 5,
+    shuffles: Annotated[int, typer.Option(min=1, help="Shufflings of the agreements into folds, averaged.")] = 3,
+) -> None:
+    """Nested cross-validation of the training recipe on the training data (what the model card reports)."""
+    from auditor.classify.gold import cross_validate as run, format_table, load_gold, macro_f1, mean_scores
+
+    files = gold or [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]
+    rows = [g for path in files for g in load_gold(path)]
+    result = run(rows, folds=folds, shuffles=shuffles)
+    runs = result.scores()
+    agreements = len({g.treaty for g in rows})
+    typer.echo(format_table(mean_scores(runs), f"out of fold, {len(rows)} provisions of {agreements} agreements, "
+                                              f"{folds} folds by agreement, mean of {shuffles} shufflings"))
+    typer.echo("macro-F1 per shuffling: " + ", ".join(f"{macro_f1(r):.3f}" for r in runs))
+    for language in sorted({g.item.language for g in rows} - {"en"}):
+        count = sum(1 for g in rows if g.item.language == language)
+        typer.echo("")
+        typer.echo(format_table(mean_scores(result.scores(language)), f"{language} provisions only ({count})"))
+
+
 @app.command()
 @reports_errors
 def classify(
