@@ -394,3 +394,22 @@ def test_trap_media_where_procurement_notices_are_published(classifier, rules, t
     assert quote in " ".join(provision.text.lower().split())
     assert rules.analyse(provision.text).counts["PASSING"] > 0
     assert "cultural_exception" not in _classify(classifier, provision).labels
+
+
+_CULTURE_WORD = re.compile(r"cultur|audio|broadcast|film|cinem|music|media|artist|radio|televis|publish|co-?produc"
+                           r"|creative|entertainment|programm|unesco", re.IGNORECASE)
+
+
+@pytest.mark.parametrize("treaty", [98, 427, 146])  # EU-Tunisia, EU-Georgia, Canada-Korea
+def test_cultural_labels_point_at_culture(classifier, treaty):
+    """Where the model alone decides a cultural label, its evidence is a sentence that names culture
+    (EU-Tunisia's "(e) cultural matters;", not the "(a) intra-regional trade" item above it)."""
+    agreement = parse_file(tota(treaty))
+    items = [ProvisionInput(p.id, p.text, p.chapter.title if p.chapter else None, agreement.language or "en")
+             for p in agreement.provisions]
+    checked = 0
+    for result in classifier.predict(items):
+        for label in {"cultural_exception", "cultural_diversity", "cultural_cooperation"} & set(result.labels):
+            assert any(_CULTURE_WORD.search(e["text"]) for e in result.evidence[label]), (result.id, label)
+            checked += 1
+    assert checked

@@ -22,7 +22,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from auditor.classify.cues import GATE_STEMS
-from auditor.classify.rules import LABELS, SIGNAL_LABEL, SIGNALS, CueRules, Evidence, RuleResult, passes_gate
+from auditor.classify.rules import (LABELS, POLICY_SPACE, SIGNAL_LABEL, SIGNALS, CueRules, Evidence, RuleResult,
+                                    passes_gate)
 from auditor.errors import ModelNotAvailable
 
 # Labels too rare in the gold data to learn (seven and eight examples): the codebook's definition,
@@ -253,8 +254,17 @@ class ProvisionClassifier:
         return Classification(item.id, labels, scores, evidence)
 
     def _best_sentence(self, item: ProvisionInput, label: str, rules: RuleResult) -> Evidence:
-        """The sentence whose words weigh most for the label in the linear model."""
+        """The sentence whose words weigh most for the label in the linear model, among those that
+        meet the label's precondition: a cultural label's evidence names culture, a right to
+        regulate's keeps policy space ("(a) intra-regional trade" is no evidence of cultural cooperation)."""
         sentences = rules.sentences or [(0, len(item.text))]
+        if label in NEEDS_CULTURE:
+            eligible = [(s, e) for s, e in sentences if any(s <= w.start < e for w in rules.culture_words)]
+        elif label == "right_to_regulate":
+            eligible = [(s, e) for s, e in sentences if POLICY_SPACE.search(item.text[s:e].lower())]
+        else:
+            eligible = []
+        sentences = eligible or sentences
         chunks = [item.text[s:e] for s, e in sentences]
         coef = self.models_[LABELS.index(label)].coef_[0][: len(self.text_vectorizer_.vocabulary_)]
         weights = self.text_vectorizer_.transform(chunks) @ coef

@@ -55,7 +55,7 @@ _PATENTS = re.compile(r"patentab|brevetab")
 _CUSTOMS_DUTIES = re.compile(CUSTOMS_DUTIES)
 # One pattern for the three languages: a frame is a precondition, never evidence, so a stray
 # match in another language only leaves the decision to the model.
-_POLICY_SPACE = re.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
+POLICY_SPACE = re.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 # Sector words too ambiguous to tell what a preference is about ("programming cooperation").
 _WEAK_DOMAIN = {"programming", "media", "heritage", "radio"}
@@ -83,6 +83,8 @@ class RuleResult:
     sentences: list[tuple[int, int]] = field(default_factory=list)
     # The provision keeps policy space somewhere (an exception, "nothing in ... shall prevent").
     policy_space: bool = False
+    # Cultural words that survived the traps: where a cultural label's evidence must be.
+    culture_words: list[Evidence] = field(default_factory=list)
     # Labels the rules settle alone: the codebook's unmistakable cases, which a model trained on few
     # Spanish or French examples may score low.
     settled: set[str] = field(default_factory=set)
@@ -184,7 +186,7 @@ class CueRules:
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)
         text_lower = text.lower()
         patent_rules = bool(_PATENTS.search(text_lower))
-        result.policy_space = bool(_POLICY_SPACE.search(text_lower))
+        result.policy_space = bool(POLICY_SPACE.search(text_lower))
 
         def add(label: str, sentence: tuple[int, int], cue: Span) -> None:
             result.fired[label] = True
@@ -206,6 +208,8 @@ class CueRules:
             sector = [s for s in groups.get("CULT_SECTOR", []) if not _inside(s, heritage)
                       and not ((goods_chapter or goods_sentence) and s.text.lower() in _SECTOR_IN_GOODS)]
             result.counts["CULT_SECTOR"] += len(sector)
+            result.culture_words.extend(Evidence(w.start_char, w.end_char, w.text) for w in sector + groups.get(
+                "CDIV", []) + groups.get("COPRODUCTION", []) + groups.get("CONVENTION", []))
             domain = [s for s in sector if s.text.lower() not in _WEAK_DOMAIN] + groups.get("EC_CORE", []) \
                 + groups.get("DP_CORE", [])
             domain_spans.extend(domain)
@@ -348,6 +352,7 @@ def _map_back(result: RuleResult, mapping: OffsetMap, original: str) -> RuleResu
 
     result.evidence = {label: remap(ev) for label, ev in result.evidence.items()}
     result.signals = {name: remap(ev) for name, ev in result.signals.items()}
+    result.culture_words = remap(result.culture_words)
     result.sentences = [conv(s, e) for s, e in result.sentences]
     return result
 
