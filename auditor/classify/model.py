@@ -22,8 +22,16 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from auditor.classify.cues import GATE_STEMS
-from auditor.classify.rules import (LABELS, POLICY_SPACE, SIGNAL_LABEL, SIGNALS, CueRules, Evidence, RuleResult,
-                                    passes_gate)
+from auditor.classify.rules import (
+    LABELS,
+    POLICY_SPACE,
+    SIGNAL_LABEL,
+    SIGNALS,
+    CueRules,
+    Evidence,
+    RuleResult,
+    passes_gate,
+)
 from auditor.errors import ModelNotAvailable
 
 # Labels too rare in the gold data to learn (seven and eight examples): the codebook's definition,
@@ -58,12 +66,11 @@ THRESHOLD_FLOOR = 0.5
 # Codebook: these labels are about culture, so a provision that names no culture cannot carry them,
 # whatever its other words ("with the exception of air services") make the model think.
 NEEDS_CULTURE = {"cultural_exception", "cultural_diversity", "cultural_cooperation"}
-_CULTURE_GROUPS = ("CULT_SECTOR", "CDIV", "COPRODUCTION", "CONVENTION")
 
 
 def culture_named(rules: RuleResult) -> bool:
     """A cultural word that survived the traps (heritage only, passing lists, product names in goods text)."""
-    return any(rules.counts[group] for group in _CULTURE_GROUPS)
+    return bool(rules.culture_words)
 
 
 def permitted(label: str, rules: RuleResult) -> bool:
