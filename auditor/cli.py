@@ -119,6 +119,7 @@ def schema(
 
 
 DEFAULT_GOLD = SHARED_DIR / "gold"
+TRAINING_GOLD = [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]  # what the shipped model learns from
 
 
 @app.command()
@@ -130,7 +131,7 @@ def train(
     """Rebuild the classifier from the gold data (deterministic) and save it with skops."""
     from auditor.classify.gold import train as train_model
 
-    files = gold or [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]
+    files = gold or TRAINING_GOLD
     model, meta = train_model(files, output)
     typer.echo(f"trained on {meta['trained_on']}; thresholds {model.thresholds_}; saved to {output}")
 
@@ -165,9 +166,10 @@ def cross_validate(
     shuffles: Annotated[int, typer.Option(min=1, help="Shufflings of the agreements into folds, averaged.")] = 3,
 ) -> None:
     """Nested cross-validation of the training recipe on the training data (what the model card reports)."""
-    from auditor.classify.gold import cross_validate as run, format_table, load_gold, macro_f1, mean_scores
+    from auditor.classify.gold import cross_validate as run
+    from auditor.classify.gold import format_table, load_gold, macro_f1, mean_scores
 
-    files = gold or [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]
+    files = gold or TRAINING_GOLD
     rows = [g for path in files for g in load_gold(path)]
     result = run(rows, folds=folds, shuffles=shuffles)
     runs = result.scores()

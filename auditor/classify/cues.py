@@ -219,8 +219,8 @@ CUSTOMS_DUTIES = r"customs\s+dut|derechos\s+aduaneros|aranceles\s+aduaneros|dere
 # regulate; an SPS objective "protecting human, animal or plant life or health" or a licence that
 # "may only be refused for prudential reasons" names a policy aim but keeps no space for it.
 POLICY_SPACE_FRAMES: dict[str, list[str]] = {
-    "en": [r"nothing\s+in", r"(?:shall|does|do|should|will|may)\s+not\s+(?:be\s+construed\s+to\s+)?"
-           r"(?:prevent|preclude|limit|restrict|affect)", r"not\s+be\s+(?:construed|prevented)",
+    "en": [r"nothing\s+in", (r"(?:shall|does|do|should|will|may)\s+not\s+(?:be\s+construed\s+to\s+)?"
+                              r"(?:prevent|preclude|limit|restrict|affect)"), r"not\s+be\s+(?:construed|prevented)",
            r"prevent\s+(?:a|any|the|either|each)\s+part", r"preclud", r"exception", r"exempt",
            r"rights?\s+(?:to|of)\b", r"(?:ability|capacity|authority)\s+to", r"flexibilit", r"policy\s+space",
            r"regulatory\s+autonomy", r"article\s+x[xi]v?\b", r"(?:reserves?|retains?)\s+the\s+right", r"sovereign",

@@ -134,13 +134,12 @@ def cross_validate(rows: list[GoldProvision], folds: int = 5, shuffles: int = 3,
 
 def mean_scores(runs: list[list[LabelScore]]) -> list[LabelScore]:
     """Per-label precision, recall and F1 averaged over runs (counts are the runs' means, rounded)."""
-    out = []
-    for k, first in enumerate(runs[0]):
-        def mean(attr: str) -> float:
-            return sum(getattr(run[k], attr) for run in runs) / len(runs)
-        out.append(LabelScore(first.label, mean("precision"), mean("recall"), mean("f1"), first.support,
-                              round(mean("tp")), round(mean("fp")), round(mean("fn"))))
-    return out
+    def mean(k: int, attr: str) -> float:
+        return sum(getattr(run[k], attr) for run in runs) / len(runs)
+
+    return [LabelScore(first.label, mean(k, "precision"), mean(k, "recall"), mean(k, "f1"), first.support,
+                       round(mean(k, "tp")), round(mean(k, "fp")), round(mean(k, "fn")))
+            for k, first in enumerate(runs[0])]
 
 
 def format_table(scores: list[LabelScore], title: str) -> str:
