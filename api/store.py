@@ -225,11 +225,14 @@ def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, st
 
 def finish_job(*, sessions: sessionmaker, job_id: str, audit_json: str | None, error: str | None) -> None:
     with sessions.begin() as s:
-        job = s.get(Job, job_id)
-        if job is None:  # deleted while running
+        # Write the job row before reading anything else, as claim_jobs does: an upload deleted since
+        # leaves nothing to update (return), and a delete that comes later waits for this transaction.
+        document_id = s.scalar(update(Job).where(Job.id == job_id).values(finished_at=now())
+                               .returning(Job.document_id))
+        if document_id is None:  # deleted while running
             return
-        doc = s.get(Document, job.document_id)
-        job.finished_at = now()
+        job = s.get(Job, job_id)
+        doc = s.get(Document, document_id)
         if error is not None or doc is None:
             job.status, job.error = "failed", error or "document deleted"
             if doc is not None:

@@ -7,13 +7,14 @@ two must be skipped, not break the supervisor's transaction.
 from __future__ import annotations
 
 import hashlib
+import threading
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, func, select
 
 from api import store
-from api.db import make_engine, migrate, session_factory
+from api.db import AuditRecord, ProvisionRow, make_engine, migrate, session_factory
 
 
 @pytest.fixture()
@@ -56,3 +57,46 @@ def test_claim_skips_an_upload_deleted_after_the_select(sessions, tmp_path):
     with pytest.raises(store.NotFound):
         store.get_job(sessions=factory, tenant="a", job_id=gone_job.id)
     assert store.claim_jobs(sessions=factory, limit=5) == []  # nothing left queued, nothing claimed twice
+
+
+@pytest.mark.parametrize("outcome", ["audit", "error"])
+def test_finish_survives_an_upload_deleted_while_its_job_is_finished(sessions, tmp_path, outcome):
+    """Upload, claim, delete, finish (schemathesis again): the supervisor read the job, the upload
+    was deleted by a request thread, and writing the result raised StaleDataError in the
+    supervisor's tick. The delete now either comes first (nothing is written back) or waits for the
+    result to be written and then removes it; either way the upload is gone and nothing raises."""
+    from auditor.pipeline import audit_file
+    from auditor.report.audit import audit_json
+
+    engine, factory = sessions
+    doc, job = _upload(factory, tmp_path, b"Article 1. Electronic commerce. The Parties shall cooperate.")
+    assert store.claim_jobs(sessions=factory, limit=1) == [(job.id, doc.id, "a")]
+    body = None
+    if outcome == "audit":
+        source = tmp_path / "agreement.txt"
+        source.write_text("Article 1. Electronic commerce. The Parties shall cooperate.", encoding="utf-8")
+        body = audit_json(audit_file(source, with_precedents=False))
+    deleter = threading.Thread(target=store.delete_document, kwargs=dict(
+        sessions=factory, files_dir=tmp_path / "files", tenant="a", doc_id=doc.id))
+
+    @event.listens_for(engine, "after_cursor_execute")
+    def delete_meanwhile(conn, cursor, statement, params, context, executemany):
+        # Right after finish_job's first statement on the job, a request deletes the upload; give it
+        # a second to get through, as it would between the old code's read and write.
+        if not deleter.is_alive() and deleter.ident is None and "jobs" in statement:
+            deleter.start()
+            deleter.join(timeout=1)
+
+    store.finish_job(sessions=factory, job_id=job.id, audit_json=body, error=None if body else "it failed")
+    event.remove(engine, "after_cursor_execute", delete_meanwhile)
+    deleter.join(timeout=60)
+
+    assert deleter.ident is not None, "the hook never ran: the test did not exercise the race"
+    assert not deleter.is_alive()
+    with pytest.raises(store.NotFound):
+        store.get_document(sessions=factory, tenant="a", doc_id=doc.id)
+    with pytest.raises(store.NotFound):
+        store.get_job(sessions=factory, tenant="a", job_id=job.id)
+    with factory() as s:  # nothing of the deleted upload left behind
+        assert s.scalar(select(func.count()).select_from(ProvisionRow)) == 0
+        assert s.scalar(select(func.count()).select_from(AuditRecord)) == 0
