@@ -76,8 +76,8 @@ def test_finish_survives_an_upload_deleted_while_its_job_is_finished(sessions, t
         source = tmp_path / "agreement.txt"
         source.write_text("Article 1. Electronic commerce. The Parties shall cooperate.", encoding="utf-8")
         body = audit_json(audit_file(source, with_precedents=False))
-    deleter = threading.Thread(target=store.delete_document, kwargs=dict(
-        sessions=factory, files_dir=tmp_path / "files", tenant="a", doc_id=doc.id))
+    deleter = threading.Thread(target=store.delete_document, kwargs={
+        "sessions": factory, "files_dir": tmp_path / "files", "tenant": "a", "doc_id": doc.id})
 
     @event.listens_for(engine, "after_cursor_execute")
     def delete_meanwhile(conn, cursor, statement, params, context, executemany):
