@@ -306,12 +306,12 @@ def test_classify_cli_keeps_order_and_reports_bad_lines(tmp_path):
 
 
 def test_classify_cli_refuses_a_model_of_another_format(tmp_path):
-    """A model directory trained by an older engine (format 1) is refused with the fix, not misread."""
+    """A model directory trained by an older engine (format 2, scikit-learn objects) is refused with the fix."""
     models = tmp_path / "models"
     models.mkdir()
-    (models / "classifier.skops").symlink_to(REPO / "models" / "classifier.skops")
+    (models / "classifier.skops").write_bytes(b"PK\x03\x04")
     config = json.loads((REPO / "models" / "classifier.json").read_text())
-    config["format_version"] = 1
+    config["format_version"] = 2
     (models / "classifier.json").write_text(json.dumps(config))
     source = tmp_path / "in.jsonl"
     source.write_text(json.dumps({"id": "a", "text": "Electronic commerce."}) + "\n")
@@ -319,7 +319,7 @@ def test_classify_cli_refuses_a_model_of_another_format(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "auditor", "classify", str(source), "-o", str(out),
                            "--models", str(models)], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode == 3, proc.stderr
-    assert "has format 1; this engine reads format 2" in proc.stderr
+    assert "has format 2; this engine reads format 3" in proc.stderr
     assert "auditor train" in proc.stderr
     assert "Traceback" not in proc.stderr
     assert not out.exists()

@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from auditor.classify import ProvisionInput, ProvisionClassifier
+from auditor.classify import ProvisionClassifier, ProvisionInput
 from auditor.classify.gold import cross_validate, load_gold, mean_scores, train
 from tests.conftest import GOLD, REPO, shared_file
 

@@ -16,9 +16,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sklearn.feature_extraction.text import TfidfVectorizer
+import numpy as np
 
 from auditor.assess.model import Audit, Precedent
+from auditor.tfidf import ENGLISH_STOP_WORDS, TermWeights
 
 INDEX_PATH = Path(__file__).resolve().parents[1] / "data" / "precedents.jsonl.gz"
 ATTRIBUTION = ("Precedents from Texts of Trade Agreements (ToTA) by W. Alschner, J. Seiermann and D. Skougarevskiy, "
@@ -61,8 +62,9 @@ class IndexedClause:
 class PrecedentIndex:
     def __init__(self, clauses: list[IndexedClause]) -> None:
         self.clauses = clauses
-        self.vectorizer = TfidfVectorizer(ngram_range=(1, 2), min_df=1, sublinear_tf=True, stop_words="english")
-        self.matrix = self.vectorizer.fit_transform([c.text for c in clauses]) if clauses else None
+        texts = [c.text for c in clauses]
+        self.terms = TermWeights.fit(texts, stop_words=ENGLISH_STOP_WORDS) if clauses else None
+        self.matrix = self.terms.transform(texts) if self.terms else None
 
     # -- persistence
 
@@ -89,7 +91,10 @@ class PrecedentIndex:
                prefer_digital: bool = False) -> list[tuple[IndexedClause, float]]:
         if self.matrix is None:
             return []
-        sims = (self.matrix @ self.vectorizer.transform([query]).T).toarray().ravel()
+        query_vector = self.terms.transform([query])
+        dense_query = np.zeros(self.terms.width)
+        dense_query[query_vector.indices] = query_vector.data
+        sims = self.matrix.dot(dense_query)
         scored = []
         for i, clause in enumerate(self.clauses):
             if not labels & set(clause.labels) or clause.agreement == exclude_agreement:

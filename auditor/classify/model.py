@@ -12,14 +12,11 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
-from scipy import sparse
-from sklearn.feature_extraction.text import TfidfVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.model_selection import GroupKFold
 
 from auditor.classify.cues import GATE_STEMS
 from auditor.classify.rules import (
@@ -33,6 +30,7 @@ from auditor.classify.rules import (
     passes_gate,
 )
 from auditor.errors import ModelNotAvailable
+from auditor.tfidf import SparseRows, TermWeights
 
 # Labels too rare in the gold data to learn (seven and eight examples): the codebook's definition,
 # written as a rule, decides alone. The Convention is named by its title or a short name; a preference
@@ -40,7 +38,11 @@ from auditor.errors import ModelNotAvailable
 # Out of fold on the training data the rules alone beat rule-or-model (0.80 against 0.71 F1 for
 # preferences, 1.00 against 0.86 for the Convention). The model's score is still reported.
 RULE_ONLY = {"convention_reference", "preferential_treatment"}
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3  # 3: arrays in classifier.npz (2: scikit-learn objects in classifier.skops)
+ARRAYS_FILE = "classifier.npz"
+CONFIG_FILE = "classifier.json"
+VECTORIZERS = ("text", "chapter", "window")
+TOKEN_PATTERN = r"(?u)\b[^\W\d_][\w\-]+\b"
 
 
 @dataclass
@@ -93,7 +95,16 @@ def _f1(pred: np.ndarray, gold: np.ndarray) -> float:
     return 2 * float((pred & gold).sum()) / denominator if denominator else 0.0
 
 
-_CUE_STEM = re.compile("|".join(re.escape(stem) for stem in GATE_STEMS))
+def _alternation_by_first_letter(stems: list[str]) -> re.Pattern:
+    """The stems as one alternation, grouped under their first character: the same matches as the plain
+    alternation (stems sharing a first character keep their order), about twice as fast."""
+    groups: dict[str, list[str]] = {}
+    for stem in stems:
+        groups.setdefault(stem[0], []).append(re.escape(stem[1:]))
+    return re.compile("|".join(f"{re.escape(first)}(?:{'|'.join(rest)})" for first, rest in groups.items()))
+
+
+_CUE_STEM = _alternation_by_first_letter(GATE_STEMS)
 _SPACE = re.compile(r"\s+")
 
 
@@ -115,23 +126,35 @@ def cue_windows(text: str, width: int) -> str:
     return " | ".join(low[s:e] for s, e in spans)
 
 
-def _rule_features(results: list[RuleResult]) -> sparse.csr_matrix:
+def _rule_features(results: list[RuleResult]) -> SparseRows:
     rows = []
     for r in results:
         fired = [1.0 if r.fired[label] else 0.0 for label in LABELS]
         signals = [1.0 if r.signals[name] else 0.0 for name in SIGNALS]
         counts = [np.log1p(v) for v in r.counts.values()]
         rows.append(fired + signals + counts)
-    return sparse.csr_matrix(np.array(rows, dtype=np.float64))
+    width = len(LABELS) + len(SIGNALS) + len(RuleResult().counts)
+    return SparseRows.from_dense(np.array(rows, dtype=np.float64).reshape(len(results), width))
 
 
-def _word_tfidf(**kwargs) -> TfidfVectorizer:
-    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True,
-                           token_pattern=r"(?u)\b[^\W\d_][\w\-]+\b", dtype=np.float32, **kwargs)
+def _word_tfidf(**kwargs):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+
+    return TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, lowercase=True, token_pattern=TOKEN_PATTERN,
+                           dtype=np.float32, **kwargs)
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-z))
 
 
 class ProvisionClassifier:
-    """scikit-learn style: parameters stored as given, learned state ends in ``_``."""
+    """scikit-learn style: parameters stored as given, learned state ends in ``_``.
+
+    Learned state is arrays only (``TermWeights`` per text view, one coefficient row and intercept
+    per label), so a saved model loads in milliseconds and predicting needs neither scikit-learn nor
+    scipy; training fits scikit-learn's vectorisers and logistic models and keeps their arrays.
+    """
 
     def __init__(self, C: float = 4.0, max_features: int = 60000, rule_weight: float = 3.0, window: int = 80,
                  window_weight: float = 2.0) -> None:
@@ -140,7 +163,18 @@ class ProvisionClassifier:
         self.rule_weight = rule_weight
         self.window = window
         self.window_weight = window_weight
-        self.rules = CueRules()
+        self._rules: CueRules | None = None
+
+    @property
+    def rules(self) -> CueRules:
+        """Built on first use: a provision that passes no gate never needs the spaCy pipelines."""
+        if self._rules is None:
+            self._rules = CueRules()
+        return self._rules
+
+    @rules.setter
+    def rules(self, value: CueRules) -> None:
+        self._rules = value
 
     def _params(self) -> dict:
         return {"C": self.C, "max_features": self.max_features, "rule_weight": self.rule_weight,
@@ -148,23 +182,19 @@ class ProvisionClassifier:
 
     # -- features
 
-    def _featurise(self, items: list[ProvisionInput], rule_results: list[RuleResult], fit: bool = False):
-        texts = [i.text for i in items]
-        chapters = [i.chapter or "" for i in items]
-        windows = [cue_windows(i.text, self.window) for i in items]
+    def _featurise(self, items: list[ProvisionInput], rule_results: list[RuleResult], fit: bool = False) -> SparseRows:
+        views = {"text": [i.text for i in items], "chapter": [i.chapter or "" for i in items],
+                 "window": [cue_windows(i.text, self.window) for i in items]}
         if fit:
-            self.text_vectorizer_ = _word_tfidf(min_df=2, max_features=self.max_features)
-            self.chapter_vectorizer_ = _word_tfidf(min_df=1)
-            self.window_vectorizer_ = _word_tfidf(min_df=2, max_features=self.max_features)
-            x_text = self.text_vectorizer_.fit_transform(texts)
-            x_chapter = self.chapter_vectorizer_.fit_transform(chapters)
-            x_window = self.window_vectorizer_.fit_transform(windows)
-        else:
-            x_text = self.text_vectorizer_.transform(texts)
-            x_chapter = self.chapter_vectorizer_.transform(chapters)
-            x_window = self.window_vectorizer_.transform(windows)
-        x_rules = _rule_features(rule_results) * self.rule_weight
-        return sparse.hstack([x_text, x_chapter * 0.5, x_rules, x_window * self.window_weight]).tocsr()
+            fitted = {"text": _word_tfidf(min_df=2, max_features=self.max_features), "chapter": _word_tfidf(min_df=1),
+                      "window": _word_tfidf(min_df=2, max_features=self.max_features)}
+            self.terms_ = {}
+            for name, vectorizer in fitted.items():
+                vectorizer.fit(views[name])
+                self.terms_[name] = TermWeights.from_sklearn(vectorizer)
+        x = {name: self.terms_[name].transform(texts) for name, texts in views.items()}
+        return SparseRows.hstack([(x["text"], 1.0), (x["chapter"], 0.5), (_rule_features(rule_results), self.rule_weight),
+                                  (x["window"], self.window_weight)])
 
     def _analyse(self, items: list[ProvisionInput], gated: bool = False) -> list[RuleResult]:
         return self.rules.analyse_many([i.text for i in items], [i.language for i in items], [i.chapter for i in items],
@@ -176,11 +206,15 @@ class ProvisionClassifier:
         rule_results = self._analyse(items)
         y = np.array([[1 if label in ls else 0 for label in LABELS] for ls in labels])
         self.thresholds_ = self._tune_thresholds(items, rule_results, y, np.array(groups))
-        x = self._featurise(items, rule_results, fit=True)
-        self.models_ = [self._fit_one(x, y[:, k]) for k in range(len(LABELS))]
+        x = self._featurise(items, rule_results, fit=True).to_scipy()
+        models = [self._fit_one(x, y[:, k]) for k in range(len(LABELS))]
+        self.coef_ = np.vstack([m.coef_[0] for m in models]).astype(np.float64)
+        self.intercept_ = np.array([m.intercept_[0] for m in models], dtype=np.float64)
         return self
 
     def _fit_one(self, x, y):
+        from sklearn.linear_model import LogisticRegression
+
         model = LogisticRegression(C=self.C, class_weight="balanced", max_iter=2000, solver="liblinear")
         if y.sum() == 0:
             y = y.copy()
@@ -208,13 +242,16 @@ class ProvisionClassifier:
         return thresholds
 
     def _out_of_fold(self, items, rule_results, y, groups, seed: int) -> np.ndarray:
+        from sklearn.model_selection import GroupKFold
+
         oof = np.zeros(y.shape, dtype=np.float64)
         folds = GroupKFold(n_splits=5, shuffle=True, random_state=seed)
         for train_idx, test_idx in folds.split(items, y, groups):
             sub = type(self)(**self._params())
             sub.rules = self.rules
-            x_train = sub._featurise([items[i] for i in train_idx], [rule_results[i] for i in train_idx], fit=True)
-            x_test = sub._featurise([items[i] for i in test_idx], [rule_results[i] for i in test_idx])
+            x_train = sub._featurise([items[i] for i in train_idx], [rule_results[i] for i in train_idx],
+                                     fit=True).to_scipy()
+            x_test = sub._featurise([items[i] for i in test_idx], [rule_results[i] for i in test_idx]).to_scipy()
             for k in range(len(LABELS)):
                 model = sub._fit_one(x_train, y[train_idx, k])
                 oof[test_idx, k] = model.predict_proba(x_test)[:, 1]
@@ -223,7 +260,7 @@ class ProvisionClassifier:
     # -- prediction
 
     def predict(self, items: list[ProvisionInput]) -> list[Classification]:
-        if not hasattr(self, "models_"):
+        if not hasattr(self, "coef_"):
             raise ModelNotAvailable("The classifier is not trained.", "Run `auditor train`.")
         out: list[Classification | None] = [None] * len(items)
         gated = [i for i, item in enumerate(items) if passes_gate(item.text)]
@@ -235,7 +272,7 @@ class ProvisionClassifier:
             sub = [items[i] for i in gated]
             rule_results = self._analyse(sub, gated=True)
             x = self._featurise(sub, rule_results)
-            probs = np.column_stack([m.predict_proba(x)[:, 1] for m in self.models_])
+            probs = _sigmoid(x.dot(self.coef_.T) + self.intercept_)
             for row, (i, item, rules) in enumerate(zip(gated, sub, rule_results)):
                 out[i] = self._decide(item, probs[row], rules)
         return out  # type: ignore[return-value]
@@ -273,8 +310,8 @@ class ProvisionClassifier:
             eligible = []
         sentences = eligible or sentences
         chunks = [item.text[s:e] for s, e in sentences]
-        coef = self.models_[LABELS.index(label)].coef_[0][: len(self.text_vectorizer_.vocabulary_)]
-        weights = self.text_vectorizer_.transform(chunks) @ coef
+        text_terms = self.terms_["text"]
+        weights = text_terms.transform(chunks).dot(self.coef_[LABELS.index(label), :text_terms.width])
         k = int(np.argmax(weights))
         s, e = sentences[k]
         while s < e and item.text[s].isspace():
@@ -283,39 +320,48 @@ class ProvisionClassifier:
             e -= 1
         return Evidence(s, e, item.text[s:e])
 
-    # -- persistence (skops: no pickle)
+    # -- persistence: arrays in one .npz (read with allow_pickle=False), settings in JSON
 
     def save(self, directory: Path, metadata: dict | None = None) -> None:
-        import skops.io as sio
-
         directory.mkdir(parents=True, exist_ok=True)
-        for vectorizer in (self.text_vectorizer_, self.chapter_vectorizer_, self.window_vectorizer_):
-            vectorizer.stop_words_ = None  # the pruned vocabulary: only needed for introspection, and large
-        sio.dump({"text": self.text_vectorizer_, "chapter": self.chapter_vectorizer_,
-                  "window": self.window_vectorizer_, "models": self.models_},
-                 directory / "classifier.skops")
+        arrays: dict[str, np.ndarray] = {"coef": self.coef_, "intercept": self.intercept_}
+        for name in VECTORIZERS:
+            arrays |= self.terms_[name].to_arrays(name)
+        tmp = directory / (ARRAYS_FILE + ".tmp")
+        with open(tmp, "wb") as fh:
+            np.savez_compressed(fh, **arrays)
+        tmp.replace(directory / ARRAYS_FILE)
         config = {"format_version": FORMAT_VERSION, "labels": LABELS, "thresholds": self.thresholds_,
-                  "params": self._params(), **(metadata or {})}
-        (directory / "classifier.json").write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
+                  "params": self._params(), "vectorizers": {n: self.terms_[n].settings() for n in VECTORIZERS},
+                  **(metadata or {})}
+        (directory / CONFIG_FILE).write_text(json.dumps(config, indent=2) + "\n", encoding="utf-8")
 
     @classmethod
     def load(cls, directory: Path) -> "ProvisionClassifier":
-        import skops.io as sio
-
-        path = directory / "classifier.skops"
-        config_path = directory / "classifier.json"
-        if not path.exists() or not config_path.exists():
+        path = directory / ARRAYS_FILE
+        config_path = directory / CONFIG_FILE
+        if not config_path.exists():
             raise ModelNotAvailable(f"No trained classifier in {directory}.", "Run `auditor train` to build it.")
         config = json.loads(config_path.read_text(encoding="utf-8"))
-        if config.get("format_version") != FORMAT_VERSION:
+        if config.get("format_version") != FORMAT_VERSION or not path.exists():
             raise ModelNotAvailable(
                 f"The classifier in {directory} has format {config.get('format_version')}; this engine reads "
-                f"format {FORMAT_VERSION}.", "Run `auditor train` to rebuild it.")
-        trusted = [t for t in sio.get_untrusted_types(file=path)
-                   if t.startswith(("sklearn.", "numpy.", "scipy.", "builtins."))]
-        state = sio.load(path, trusted=trusted)
+                f"format {FORMAT_VERSION} ({ARRAYS_FILE}).", "Run `auditor train` to rebuild it.")
+        if config.get("labels") != LABELS:
+            raise ModelNotAvailable(f"The classifier in {directory} was trained for other labels: {config.get('labels')}.",
+                                    "Run `auditor train` to rebuild it.")
         model = cls(**config["params"])
-        model.text_vectorizer_, model.chapter_vectorizer_ = state["text"], state["chapter"]
-        model.window_vectorizer_, model.models_ = state["window"], state["models"]
+        try:
+            with np.load(path, allow_pickle=False) as arrays:
+                model.terms_ = {n: TermWeights.from_arrays(arrays, n, config["vectorizers"][n]) for n in VECTORIZERS}
+                model.coef_ = np.asarray(arrays["coef"], dtype=np.float64)
+                model.intercept_ = np.asarray(arrays["intercept"], dtype=np.float64)
+        except (OSError, KeyError, ValueError, zipfile.BadZipFile) as exc:
+            raise ModelNotAvailable(f"The classifier in {directory} cannot be read: {exc}.",
+                                    "Run `auditor train` to rebuild it.") from exc
+        expected = sum(model.terms_[n].width for n in VECTORIZERS) + _rule_features([]).width
+        if model.coef_.shape != (len(LABELS), expected) or model.intercept_.shape != (len(LABELS),):
+            raise ModelNotAvailable(f"The classifier in {directory} is inconsistent: coefficients {model.coef_.shape}, "
+                                    f"features {expected}.", "Run `auditor train` to rebuild it.")
         model.thresholds_ = config["thresholds"]
         return model

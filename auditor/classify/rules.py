@@ -1,9 +1,8 @@
-"""Rule layer: a spaCy pipeline that finds the codebook's cues and the words that justify a label.
+"""Rule layer: finds the codebook's cues and the words that justify a label.
 
-Blank language pipelines (no model download): spaCy tokenises and a
-PhraseMatcher finds cues over lower-cased tokens; sentences come from one
-regex pass made for numbered legal paragraphs (a per-token Python component
-was ten times slower on the whole corpus).
+Cue phrases are found over lower-cased word tokens (``phrases.PhraseIndex``,
+one index per language); sentences come from one regex pass made for
+numbered legal paragraphs.
 Labels are decided per sentence from which cue groups co-occur, with the
 codebook's traps handled explicitly (heritage-only exceptions, customs
 "electronic" procedures, "film" in rules of origin, "agricultural").
@@ -15,12 +14,9 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
-import spacy
-from spacy.language import Language
-from spacy.matcher import PhraseMatcher
-from spacy.tokens import Doc, Span
-
 from auditor.classify.cues import CUES, CUSTOMS_DUTIES, GATE_STEMS, POLICY_SPACE_FRAMES
+from auditor.classify.phrases import PhraseIndex
+from auditor.classify.phrases import PhraseMatch as Span
 
 LABELS = [
     "ecommerce",
@@ -131,22 +127,17 @@ def sentence_bounds(text: str) -> list[tuple[int, int]]:
 
 
 class CueRules:
-    """Holds one spaCy pipeline per language; stateless after construction."""
+    """One phrase index per language (its own cues and the English ones), built on first use."""
 
     def __init__(self) -> None:
-        self._nlp: dict[str, Language] = {}
-        self._matchers: dict[str, PhraseMatcher] = {}
+        self._indexes: dict[str, PhraseIndex] = {}
 
-    def _pipeline(self, lang: str) -> tuple[Language, PhraseMatcher]:
+    def _index(self, lang: str) -> PhraseIndex:
         lang = lang if lang in ("en", "fr", "es") else "en"
-        if lang not in self._nlp:
-            nlp = spacy.blank(lang)
-            matcher = PhraseMatcher(nlp.vocab, attr="LOWER")
-            for group, by_lang in CUES.items():
-                phrases = set(by_lang.get(lang, [])) | set(by_lang.get("en", []))
-                matcher.add(group, [nlp.make_doc(p) for p in sorted(phrases)])
-            self._nlp[lang], self._matchers[lang] = nlp, matcher
-        return self._nlp[lang], self._matchers[lang]
+        if lang not in self._indexes:
+            self._indexes[lang] = PhraseIndex({group: sorted(set(by_lang.get(lang, [])) | set(by_lang.get("en", [])))
+                                               for group, by_lang in CUES.items()})
+        return self._indexes[lang]
 
     def analyse_many(self, texts: list[str], languages: list[str], chapters: list[str | None],
                      gated: bool = False) -> list[RuleResult]:
@@ -157,11 +148,10 @@ class CueRules:
             if gated or passes_gate(text):
                 by_lang.setdefault(lang if lang in ("en", "fr", "es") else "en", []).append(i)
         for lang, indices in by_lang.items():
-            nlp, matcher = self._pipeline(lang)
-            normalised = [normalise_whitespace(texts[i]) for i in indices]
-            docs = nlp.pipe((n for n, _ in normalised), batch_size=64)
-            for i, doc, (text, mapping) in zip(indices, docs, normalised):
-                out[i] = _map_back(self._decide(doc, text, matcher, chapters[i]), mapping, texts[i])
+            index = self._index(lang)
+            for i in indices:
+                text, mapping = normalise_whitespace(texts[i])
+                out[i] = _map_back(self._decide(index.find(text), text, chapters[i]), mapping, texts[i])
         return out
 
     def analyse(self, text: str, language: str = "en", chapter: str | None = None) -> RuleResult:
@@ -169,18 +159,16 @@ class CueRules:
 
     # -- label logic
 
-    def _decide(self, doc: Doc, text: str, matcher: PhraseMatcher, chapter: str | None) -> RuleResult:
-        """``text`` is ``doc.text``, passed in because spaCy rebuilds that string on every access."""
+    def _decide(self, spans: list[Span], text: str, chapter: str | None) -> RuleResult:
+        """``spans``: the cue phrases found in ``text`` (whitespace-normalised)."""
         result = RuleResult()
-        spans = matcher(doc, as_spans=True)
-        vocab = doc.vocab.strings
         by_sentence: dict[int, dict[str, list[Span]]] = {}
         bounds = sentence_bounds(text)
         result.sentences = bounds
         starts = [b[0] for b in bounds]
         goods_chapter = bool(chapter and _GOODS_CHAPTER.search(chapter))
         for span in spans:
-            group = vocab[span.label]
+            group = span.label
             result.counts[group] += 1
             k = _sentence_index(starts, span.start_char)
             by_sentence.setdefault(k, {}).setdefault(group, []).append(span)

@@ -8,8 +8,8 @@ multi-column layouts, so it stays available as ``engine="pdfplumber"``.
 from __future__ import annotations
 
 import csv
-import re
 import io
+import re
 import shutil
 import subprocess
 import tempfile
