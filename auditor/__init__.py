@@ -6,3 +6,5 @@ __version__ = "0.1.0"
 
 # Where the shared corpus and gold data sit beside the repository in development and CI.
 SHARED_DIR = Path(__file__).resolve().parents[1].parent / "shared"
+# The shipped classifier (trained by `auditor train`), found wherever a command runs.
+MODELS_DIR = Path(__file__).resolve().parents[1] / "models"

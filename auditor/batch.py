@@ -137,6 +137,7 @@ def run_batch(files: list[Path], out_dir: Path, *, workers: int | None = None, d
     workers = workers or os.cpu_count() or 1
     paths = [str(p) for p in files]
     digests: dict[str, str] = {}
+    pending: list[str] = []
 
     with _Progress(len(paths), enabled=progress) as bar:
         def record(r: dict) -> None:
@@ -153,32 +154,79 @@ def run_batch(files: list[Path], out_dir: Path, *, workers: int | None = None, d
             if on_result:
                 on_result(r)
 
-        if dask_address:
-            _run_dask(paths, out_dir, dask_address, record)
-        elif workers == 1:
-            _warm_worker()
-            for p in paths:
-                record(audit_one(p, str(out_dir)))
-        else:
-            with ProcessPoolExecutor(max_workers=workers, initializer=_warm_worker) as pool:
-                futures = [pool.submit(audit_one, p, str(out_dir)) for p in paths]
-                try:
-                    for future in as_completed(futures):
-                        record(future.result())
-                except KeyboardInterrupt:
-                    for f in futures:
-                        f.cancel()
-                    raise
+        # Done work is recognised by its hash here, before any worker starts or any model loads:
+        # a finished batch re-run costs the hashing, nothing more.
+        for p in paths:
+            done = _already_done(p, out_dir)
+            if done is None:
+                pending.append(p)
+            else:
+                record(done)
+        if pending:
+            _run_pending(pending, out_dir, workers, dask_address, record)
 
     errors_path = out_dir / "errors.jsonl"
     _write_atomic(errors_path, "".join(json.dumps(e, ensure_ascii=False) + "\n" for e in result.errors))
-    result.outputs = [errors_path] + write_collection_outputs([digests[p] for p in paths if p in digests], out_dir)
+    result.outputs = [errors_path] + _collection_outputs([digests[p] for p in paths if p in digests], out_dir)
     result.seconds = round(time.perf_counter() - started, 2)
     return result
 
 
+def _run_pending(pending: list[str], out_dir: Path, workers: int, dask_address: str | None,
+                 record: Callable[[dict], None]) -> None:
+    if dask_address:
+        _run_dask(pending, out_dir, dask_address, record)
+    elif workers == 1 or len(pending) == 1:
+        _warm_worker()
+        for p in pending:
+            record(audit_one(p, str(out_dir)))
+    else:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_warm_worker) as pool:
+            futures = [pool.submit(audit_one, p, str(out_dir)) for p in pending]
+            try:
+                for future in as_completed(futures):
+                    record(future.result())
+            except KeyboardInterrupt:
+                for f in futures:
+                    f.cancel()
+                raise
+
+
+def _already_done(path: str, out_dir: Path) -> dict | None:
+    """The skipped result for a document whose audit exists; None when it still has to be audited (or fails there)."""
+    try:
+        digest = sha256_file(Path(path))
+    except OSError:
+        return None  # audit_one reports the error with the others
+    if (out_dir / "audits" / f"{digest}.json").exists():
+        return {"file": path, "sha256": digest, "status": "skipped", "error": None, "seconds": 0.0}
+    return None
+
+
+COLLECTION_MANIFEST = ".collection-state"  # JSON; not *.json, which `audit --earlier` reads as audits
+
+
+def _collection_outputs(digests: list[str], out_dir: Path) -> list[Path]:
+    """The collection outputs, rebuilt only when the set of audits (or the engine) changed since they were written."""
+    from auditor import __version__
+
+    manifest_path = out_dir / COLLECTION_MANIFEST
+    audits = [out_dir / "audits" / f"{d}.json" for d in sorted(set(digests))]
+    key = {"engine": __version__, "audits": [[p.stem, p.stat().st_mtime_ns] for p in audits if p.exists()]}
+    try:
+        manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        if manifest.get("key") == key and all((out_dir / p).exists() for p in manifest["outputs"]):
+            return [out_dir / p for p in manifest["outputs"]]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    written = write_collection_outputs(digests, out_dir)
+    _write_atomic(manifest_path, json.dumps({"key": key, "outputs": [str(p.relative_to(out_dir)) for p in written]}))
+    return written
+
+
 def _run_dask(paths: list[str], out_dir: Path, address: str, record: Callable[[dict], None]) -> None:
-    from dask.distributed import Client, as_completed as dask_completed
+    from dask.distributed import Client
+    from dask.distributed import as_completed as dask_completed
 
     with Client(address, timeout="30s") as client:
         client.run(_warm_worker)

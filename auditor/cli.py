@@ -15,9 +15,8 @@ from typing import Annotated, Callable, Optional, TypeVar
 
 import typer
 
-from auditor import SHARED_DIR
+from auditor import MODELS_DIR, SHARED_DIR
 from auditor.errors import AuditError
-from auditor.ingest.pdf import OcrMode
 
 app = typer.Typer(
     name="auditor",
@@ -25,9 +24,11 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: no type column ("<bool>" beside every flag), no rich import for --help
 )
 
 F = TypeVar("F", bound=Callable[..., object])
+E = TypeVar("E", bound=Enum)
 
 
 def reports_errors(func: F) -> F:
@@ -70,6 +71,15 @@ EngineOption = Annotated[EngineChoice, typer.Option(help="PDF text engine (pdfpl
 OcrOption = Annotated[OcrChoice, typer.Option(help="OCR scanned pages: auto (only pages without text), always, never.")]
 
 
+def format_for(choice: E | None, output: Path | None, choices: type[E], default: E) -> E:
+    """An explicit --format wins; else the output file's extension says it (x.json, x.html, x.md); else the default."""
+    if choice is not None:
+        return choice
+    suffix = output.suffix.lower().lstrip(".") if output else ""
+    suffix = {"htm": "html", "markdown": "md", "txt": "text"}.get(suffix, suffix)
+    return next((c for c in choices if c.value == suffix), default)
+
+
 def write_output(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -84,7 +94,8 @@ def write_output(text: str, out: Path | None) -> None:
 @reports_errors
 def parse(
     file: AgreementFile,
-    format: Annotated[OutputFormat, typer.Option("--format", "-f", help="json or text summary.")] = OutputFormat.text,
+    format: Annotated[Optional[OutputFormat], typer.Option(
+        "--format", "-f", help="json or text summary [default: from the -o extension, else text].")] = None,
     output: OutputFile = None,
     engine: EngineOption = EngineChoice.pypdfium2,
     ocr: OcrOption = OcrChoice.auto,
@@ -96,14 +107,14 @@ def parse(
 
     options = ParseOptions(engine=engine.value, ocr=_ocr(ocr))
     agreement = parse_file(file, options)
-    if format is OutputFormat.json:
+    if format_for(format, output, OutputFormat, OutputFormat.text) is OutputFormat.json:
         write_output(structure_json(agreement, include_text=include_text), output)
     else:
         write_output(structure_text(agreement), output)
 
 
-def _ocr(choice: OcrChoice) -> OcrMode:
-    return choice.value  # type: ignore[return-value]
+def _ocr(choice: OcrChoice):
+    return choice.value
 
 
 @app.command()
@@ -119,6 +130,7 @@ def schema(
 
 
 DEFAULT_GOLD = SHARED_DIR / "gold"
+ModelsOption = Annotated[Path, typer.Option(help="Model directory [default: the shipped models/].")]
 TRAINING_GOLD = [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]  # what the shipped model learns from
 
 
@@ -126,9 +138,9 @@ TRAINING_GOLD = [DEFAULT_GOLD / "train.jsonl", DEFAULT_GOLD / "es.jsonl"]  # wha
 @reports_errors
 def train(
     gold: Annotated[Optional[list[Path]], typer.Option("--gold", help="Gold JSONL files to train on.")] = None,
-    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory.")] = Path("models"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="Model directory [default: the shipped models/].")] = MODELS_DIR,
 ) -> None:
-    """Rebuild the classifier from the gold data (deterministic) and save it with skops."""
+    """Rebuild the classifier from the gold data (deterministic) and save it as arrays (no pickle)."""
     from auditor.classify.gold import train as train_model
 
     files = gold or TRAINING_GOLD
@@ -140,7 +152,7 @@ def train(
 @reports_errors
 def evaluate(
     gold: Annotated[Path, typer.Argument(help="Gold JSONL (id, text, chapter, labels).")],
-    models: Annotated[Path, typer.Option(help="Model directory.")] = Path("models"),
+    models: ModelsOption = MODELS_DIR,
     baseline: Annotated[bool, typer.Option(help="Also score the plain keyword search.")] = True,
 ) -> None:
     """Per-label precision, recall, F1 and macro-F1 against hand-coded provisions."""
@@ -187,12 +199,16 @@ def cross_validate(
 @reports_errors
 def classify(
     input: Annotated[Path, typer.Argument(help="JSONL: id, text, optional chapter and language.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL out: id, labels, scores, evidence.")],
-    models: Annotated[Path, typer.Option(help="Model directory.")] = Path("models"),
+    output: Annotated[Path, typer.Option("--output", "-o", help="JSONL out: id, language, labels, scores, evidence.")],
+    models: ModelsOption = MODELS_DIR,
 ) -> None:
-    """Label provisions; malformed lines are reported with their line number and skipped."""
+    """Label provisions; malformed lines are reported with their line number and skipped.
+
+    A line without a ``language`` (en, fr, es) gets the language detected from its text.
+    """
     from auditor.classify import ProvisionInput, load_classifier
     from auditor.ingest import read_input
+    from auditor.ingest.language import detect_language
 
     raw = read_input(input).decode("utf-8", errors="replace")
     items: list[ProvisionInput] = []
@@ -204,14 +220,17 @@ def classify(
             if not isinstance(row, dict) or not isinstance(row.get("text"), str) or "id" not in row:
                 raise ValueError("needs an object with 'id' and a string 'text'")
             chapter = row.get("chapter")
+            language = row.get("language")
+            if language is not None and language not in ("en", "fr", "es"):
+                raise ValueError(f"language {language!r} is not one of en, fr, es; leave it out to detect it")
             items.append(ProvisionInput(id=str(row["id"]), text=row["text"],
                                         chapter=chapter if isinstance(chapter, str) else None,
-                                        language=row.get("language") or "en"))
+                                        language=language or detect_language(row["text"])))
         except ValueError as exc:
             typer.echo(f"warning: {input}:{n}: skipped ({exc})", err=True)
     results = load_classifier(models.resolve()).predict(items)
-    lines = [json.dumps({"id": r.id, "labels": r.labels, "scores": r.scores, "evidence": r.evidence}, ensure_ascii=False)
-             for r in results]
+    lines = [json.dumps({"id": r.id, "language": item.language, "labels": r.labels, "scores": r.scores,
+                         "evidence": r.evidence}, ensure_ascii=False) for item, r in zip(items, results)]
     write_output("\n".join(lines) + ("\n" if lines else ""), output)
     typer.echo(f"classified {len(results)} provisions -> {output}", err=True)
 
@@ -227,7 +246,8 @@ class AuditFormat(str, Enum):
 @reports_errors
 def audit(
     file: AgreementFile,
-    format: Annotated[AuditFormat, typer.Option("--format", "-f", help="json, html, csv (inventory) or md.")] = AuditFormat.json,
+    format: Annotated[Optional[AuditFormat], typer.Option(
+        "--format", "-f", help="json, html, csv (inventory) or md [default: from the -o extension, else json].")] = None,
     output: OutputFile = None,
     engine: EngineOption = EngineChoice.pypdfium2,
     ocr: OcrOption = OcrChoice.auto,
@@ -242,7 +262,7 @@ def audit(
     result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents)
     if earlier is not None and precedents:
         result.precedents += _earlier_precedents(earlier, result)
-    write_output(RENDERERS[format.value](result), output)
+    write_output(RENDERERS[format_for(format, output, AuditFormat, AuditFormat.json).value](result), output)
 
 
 def _earlier_precedents(folder: Path, audit) -> list:
@@ -251,7 +271,10 @@ def _earlier_precedents(folder: Path, audit) -> list:
     from auditor.assess.model import Audit
     from auditor.assess.precedents import PrecedentIndex, clauses_from_audit
 
-    files = sorted(folder.glob("*.json")) or sorted((folder / "audits").glob("*.json"))
+    def audits(directory: Path) -> list[Path]:
+        return sorted(p for p in directory.glob("*.json") if not p.name.startswith("."))
+
+    files = audits(folder) or audits(folder / "audits")
     if not folder.is_dir() or not files:
         raise AuditError(f"No audit JSON files in {folder}.", "Point --earlier at a batch output folder.")
     clauses = []
@@ -266,22 +289,29 @@ def _earlier_precedents(folder: Path, audit) -> list:
     return PrecedentIndex(clauses).for_audit(audit) if clauses else []
 
 
+class CompareFormat(str, Enum):
+    text = "text"
+    md = "md"
+    json = "json"
+    html = "html"
+
+
 @app.command()
 @reports_errors
 def compare(
     first: Annotated[Path, typer.Argument(help="First agreement.")],
     second: Annotated[Path, typer.Argument(help="Second agreement.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="text, md, json or html.")] = "text",
-    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+    format: Annotated[Optional[CompareFormat], typer.Option(
+        "--format", "-f", help="text, md, json or html [default: from the -o extension, else text].")] = None,
+    output: OutputFile = None,
 ) -> None:
     """The scorecards of two agreements side by side, differences marked."""
     from auditor.pipeline import audit_file
     from auditor.report.compare import COMPARE_RENDERERS, compare_audits
 
-    if format not in COMPARE_RENDERERS:
-        raise AuditError(f"Unknown format {format!r}.", f"Use one of: {', '.join(COMPARE_RENDERERS)}.")
+    chosen = format_for(format, output, CompareFormat, CompareFormat.text)
     comparison = compare_audits(audit_file(first, with_precedents=False), audit_file(second, with_precedents=False))
-    write_output(COMPARE_RENDERERS[format](comparison), output)
+    write_output(COMPARE_RENDERERS[chosen.value](comparison), output)
 
 
 @app.command()
@@ -333,7 +363,8 @@ def batch(
         raise typer.Exit(1)
 
 
-precedents_app = typer.Typer(help="The precedent index shipped with the engine.", no_args_is_help=True)
+precedents_app = typer.Typer(help="The precedent index shipped with the engine.", no_args_is_help=True,
+                             rich_markup_mode=None)
 app.add_typer(precedents_app, name="precedents")
 
 
@@ -364,6 +395,7 @@ def serve(
     """Run the web service: API under /api/v1, pages at /, sample agreements audited on first start."""
     import logging
 
+    needs_service_extra()
     import uvicorn
 
     from api.app import create_app
@@ -380,11 +412,24 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, log_level="info", proxy_headers=False)
 
 
-keys_app = typer.Typer(help="API keys: each belongs to a tenant; stored hashed, shown once.", no_args_is_help=True)
+keys_app = typer.Typer(help="API keys: each belongs to a tenant; stored hashed, shown once.", no_args_is_help=True,
+                       rich_markup_mode=None)
 app.add_typer(keys_app, name="keys")
 
 
+def needs_service_extra() -> None:
+    """The web service and keys need the optional ``service`` packages; say so in one line, not a traceback."""
+    import importlib.util
+
+    missing = [m for m in ("fastapi", "uvicorn", "sqlalchemy", "alembic", "multipart")
+               if importlib.util.find_spec(m) is None]
+    if missing:
+        raise AuditError(f"This command needs the 'service' extra, which is not installed (missing: {', '.join(missing)}).",
+                         "Install it: pip install 'treaty-audit[service]' (or `make run`).")
+
+
 def _key_sessions():
+    needs_service_extra()
     from api.db import make_engine, migrate, session_factory
     from api.settings import Settings
 

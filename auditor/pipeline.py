@@ -7,6 +7,7 @@ them in order (ingest -> structure -> ...), so the shells stay thin.
 from __future__ import annotations
 
 import os
+import threading
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -56,5 +57,28 @@ def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, w
     return audit
 
 
+def _load_models(classifier: bool, precedents: bool) -> None:
+    """Warm the caches; a failure here is raised again, with its message, where the model is used."""
+    try:
+        if classifier:
+            from auditor.classify import load_classifier
+
+            load_classifier()
+        if precedents:
+            default_precedents()
+    except Exception:  # noqa: BLE001 - reported by the caller's own load
+        pass
+
+
 def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(), **kwargs) -> "Audit":
-    return audit_agreement(parse_file(path, options), **kwargs)
+    """Read, then audit. The models load in a thread while the file is read (PDFium releases the GIL), so a
+    fresh process such as one ``auditor audit`` pays for the reading and the loading at once, not one after
+    the other; where they are loaded already (service and batch workers) the thread finds them cached."""
+    loader = threading.Thread(target=_load_models, daemon=True, args=(
+        kwargs.get("classifier") is None, kwargs.get("with_precedents", True) and kwargs.get("precedents") is None))
+    loader.start()
+    try:
+        agreement = parse_file(path, options)
+    finally:
+        loader.join()
+    return audit_agreement(agreement, **kwargs)

@@ -13,6 +13,9 @@ CORPUS = SHARED / "corpus"
 TOTA = CORPUS / "tota" / "xml"
 PDFS = CORPUS / "pdf"
 GOLD = SHARED / "gold"
+FIXTURES = REPO / "tests" / "fixtures"
+# ToTA agreements the repository ships unchanged (agreements/): tests that read them run without ../shared.
+SHIPPED_TOTA = {146: "canada-korea-2014.tota.xml", 338: "chile-colombia-2006.tota.xml", 86: "cemac-1994.tota.xml"}
 
 
 def shared_file(path: Path) -> Path:
@@ -47,7 +50,15 @@ def aanzfta(aanzfta_pdf):
 
 
 def tota(n: int) -> Path:
+    if n in SHIPPED_TOTA and not (TOTA / f"pta_{n}.xml").exists():
+        return REPO / "agreements" / SHIPPED_TOTA[n]
     return shared_file(TOTA / f"pta_{n}.xml")
+
+
+@pytest.fixture(scope="session")
+def rcep_chapter12() -> Path:
+    """RCEP's Chapter 12 (Electronic Commerce) as published: pages 421-432 of rcep.pdf, cut out unchanged."""
+    return FIXTURES / "rcep-chapter12.pdf"
 
 
 @pytest.fixture(scope="session")

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from auditor.batch import collect_inputs, run_batch
+from auditor.batch import collect_inputs, run_batch, sha256_file
 from tests.conftest import REPO, TOTA, shared_file
 
 SAMPLE = [1, 20, 86, 100, 145, 146, 163, 200, 250, 300, 338, 400, 410, 433, 440, 450]
@@ -110,3 +110,33 @@ def test_audit_draws_precedents_from_an_earlier_batch(reference, rcep_pdf):
     earlier = [p for p in precedents if p["source"].startswith("earlier audit")]
     assert earlier and any(p["gap"] == "art-12.11" for p in earlier)
     assert any(p["source"].startswith("ToTA ") for p in precedents)
+
+
+def test_a_finished_rerun_starts_no_worker_and_rebuilds_outputs_only_when_the_collection_changes(tmp_path, monkeypatch):
+    """Done work is recognised by hash before any worker (or model) starts; the collection outputs follow the inputs."""
+    import auditor.batch as batch
+
+    samples = sorted((REPO / "agreements").glob("*.tota.xml"))
+    out = tmp_path / "out"
+    first = run_batch(samples[:2], out, workers=1, progress=False)
+    assert (first.done, first.failed) == (2, 0)
+    inventory = (out / "inventory.csv").read_text()
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("a worker was started for a finished batch")
+
+    monkeypatch.setattr(batch, "_warm_worker", no_workers)
+    monkeypatch.setattr(batch, "write_collection_outputs", no_workers)
+    again = run_batch(samples[:2], out, workers=2, progress=False)
+    assert (again.done, again.skipped, again.failed) == (0, 2, 0)
+    assert (out / "inventory.csv").read_text() == inventory
+    monkeypatch.undo()
+
+    fewer = run_batch(samples[:1], out, workers=2, progress=False)  # a smaller collection: outputs rebuilt from it
+    assert fewer.skipped == 1
+    titles = {line.split(",")[0] for line in (out / "inventory.csv").read_text().splitlines()[1:]}
+    assert len(titles) == 1
+    (out / "audits" / f"{sha256_file(samples[0])}.json").touch()  # an audit rewritten: outputs rebuilt as well
+    monkeypatch.setattr(batch, "write_collection_outputs", no_workers)
+    with pytest.raises(AssertionError, match="worker was started"):
+        run_batch(samples[:1], out, workers=2, progress=False)

@@ -301,7 +301,8 @@ def test_classify_cli_keeps_order_and_reports_bad_lines(tmp_path):
     assert "cultural_exception" in rows[1]["labels"]
     assert rows[2]["labels"] == []
     for row in rows:
-        assert set(row) == {"id", "labels", "scores", "evidence"}
+        assert set(row) == {"id", "language", "labels", "scores", "evidence"}
+        assert row["language"] == "en"
         assert set(row["evidence"]) == set(row["labels"])
 
 
@@ -413,3 +414,25 @@ def test_cultural_labels_point_at_culture(classifier, treaty):
             assert any(_CULTURE_WORD.search(e["text"]) for e in result.evidence[label]), (result.id, label)
             checked += 1
     assert checked
+
+
+def test_classify_cli_detects_spanish_without_the_language_field(tmp_path):
+    """Hand-coded Spanish provisions fed as a researcher would (id, text, chapter) score as when told "es"."""
+    rows = [json.loads(line) for line in shared_file(GOLD / "es.jsonl").read_text().splitlines()]
+    scores = {}
+    for told in (False, True):
+        source = tmp_path / f"in-{told}.jsonl"
+        source.write_text("".join(json.dumps({"id": r["id"], "text": r["text"], "chapter": r.get("chapter"),
+                                              **({"language": "es"} if told else {})}, ensure_ascii=False) + "\n"
+                                  for r in rows), encoding="utf-8")
+        out = tmp_path / f"out-{told}.jsonl"
+        proc = subprocess.run([sys.executable, "-m", "auditor", "classify", str(source), "-o", str(out)],
+                              capture_output=True, text=True, cwd=REPO, timeout=300)
+        assert proc.returncode == 0, proc.stderr
+        predicted = {r["id"]: r for r in map(json.loads, out.read_text().splitlines())}
+        assert {r["language"] for r in predicted.values()} == {"es"}
+        tp = sum(len(set(r["labels"]) & set(predicted[r["id"]]["labels"])) for r in rows)
+        fp = sum(len(set(predicted[r["id"]]["labels"]) - set(r["labels"])) for r in rows)
+        fn = sum(len(set(r["labels"]) - set(predicted[r["id"]]["labels"])) for r in rows)
+        scores[told] = 2 * tp / (2 * tp + fp + fn)
+    assert scores[False] == scores[True] > 0.85

@@ -29,10 +29,10 @@ def _encrypted_pdf(path: Path) -> Path:
     return path
 
 
-def _bad_inputs(tmp: Path, rcep_pdf: Path) -> dict[str, tuple[Path, str]]:
+def _bad_inputs(tmp: Path, published_pdf: Path) -> dict[str, tuple[Path, str]]:
     (tmp / "notes.pdf").write_bytes(b"\x00\x01\x02binary junk\xff" * 50)
     (tmp / "report.pdf").write_bytes(b"PK\x03\x04" + b"\x14\x00" * 200)  # a .docx renamed
-    (tmp / "truncated.pdf").write_bytes(rcep_pdf.read_bytes()[:200_000])
+    (tmp / "truncated.pdf").write_bytes(published_pdf.read_bytes()[:60_000])
     (tmp / "empty.pdf").write_bytes(b"")
     (tmp / "zero.pdf").write_bytes(ZERO_PAGE_PDF)
     (tmp / "folder").mkdir()
@@ -57,8 +57,8 @@ CASES = ["not a pdf", "renamed docx", "encrypted", "truncated", "empty", "zero p
 
 
 @pytest.mark.parametrize("case", CASES)
-def test_bad_input_gives_one_clear_line(tmp_path, rcep_pdf, case):
-    path, expected = _bad_inputs(tmp_path, rcep_pdf)[case]
+def test_bad_input_gives_one_clear_line(tmp_path, rcep_chapter12, case):
+    path, expected = _bad_inputs(tmp_path, rcep_chapter12)[case]
     result = run("parse", str(path))
     assert result.returncode != 0
     assert "Traceback" not in result.stderr
@@ -85,3 +85,111 @@ def test_parse_text_summary_of_sample():
     assert result.returncode == 0
     assert "Language:   es" in result.stdout
     assert "Chile - Colombia" in result.stdout
+
+
+@pytest.mark.parametrize(("command", "name", "check"), [
+    ("parse", "ck.json", lambda text: json.loads(text)["provisions"]),
+    ("audit", "ck.html", lambda text: text.lstrip().lower().startswith("<!doctype html")),
+    ("audit", "ck.md", lambda text: text.startswith("#")),
+    ("audit", "ck.csv", lambda text: text.splitlines()[0].count(",") > 3),
+])
+def test_output_format_follows_the_extension(tmp_path, command, name, check):
+    out = tmp_path / name
+    result = run(command, "agreements/canada-korea-2014.tota.xml", "-o", str(out), *(
+        ["--no-precedents"] if command == "audit" else []))
+    assert result.returncode == 0, result.stderr
+    assert check(out.read_text())
+
+
+def test_an_explicit_format_wins_over_the_extension(tmp_path):
+    out = tmp_path / "summary.json"
+    result = run("parse", "agreements/canada-korea-2014.tota.xml", "--format", "text", "-o", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.read_text().startswith("Title:")
+
+
+@pytest.mark.parametrize("command", [[], ["parse"], ["audit"], ["batch"], ["classify"], ["compare"], ["keys", "create"]])
+def test_help_shows_no_type_placeholders(command):
+    result = run(*command, "--help")
+    assert result.returncode == 0, result.stderr
+    assert "<bool>" not in result.stdout
+    assert "Usage:" in result.stdout
+
+
+def test_compare_text_shows_both_titles_in_full(tmp_path):
+    result = run("compare", "agreements/canada-korea-2014.tota.xml", "agreements/cemac-1994.tota.xml")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0] == "A: Canada - Rep. of Korea"
+    assert lines[1] == "B: Economic and Monetary Community of Central Africa (CEMAC)"
+
+
+@pytest.mark.parametrize("args", [["keys", "create", "--tenant", "x"], ["keys", "list"], ["serve"]])
+def test_service_commands_without_the_service_extra_say_which_extra(monkeypatch, args):
+    """As on an install without ``[service]``: one line naming the extra, no traceback."""
+    import importlib.util
+
+    from typer.testing import CliRunner
+
+    from auditor.cli import app
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None if name == "fastapi" else real(name, *a))
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 2
+    assert "Traceback" not in result.output
+    assert "needs the 'service' extra" in result.output
+    assert "pip install 'treaty-audit[service]'" in result.output
+
+
+def test_classify_finds_the_shipped_model_from_any_folder(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "No Party shall impose customs duties on electronic "
+                                                    "transmissions."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = subprocess.run([sys.executable, "-m", "auditor", "classify", str(source), "-o", str(out)],
+                          capture_output=True, text=True, cwd=tmp_path, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    row = json.loads(out.read_text())
+    assert row["language"] == "en"
+    assert "digital_products" in row["labels"]
+
+
+def _spanish_lines(tmp_path: Path, with_language: bool) -> Path:
+    """Provisions of the shipped Spanish sample agreement, fed as a researcher would: id, text, chapter."""
+    from auditor.pipeline import parse_file
+
+    agreement = parse_file(REPO / "agreements" / "chile-colombia-2006.tota.xml")
+    path = tmp_path / f"es-{with_language}.jsonl"
+    with path.open("w", encoding="utf-8") as fh:
+        for p in agreement.provisions:
+            row = {"id": p.id, "text": p.text, "chapter": p.chapter.title if p.chapter else None}
+            if with_language:
+                row["language"] = "es"
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def test_classify_detects_the_language_of_each_line(tmp_path):
+    results = {}
+    for with_language in (False, True):
+        out = tmp_path / f"out-{with_language}.jsonl"
+        proc = run("classify", str(_spanish_lines(tmp_path, with_language)), "-o", str(out))
+        assert proc.returncode == 0, proc.stderr
+        results[with_language] = [json.loads(line) for line in out.read_text().splitlines()]
+    detected, told = results[False], results[True]
+    assert [r["language"] for r in detected].count("es") >= 0.95 * len(detected)
+    assert sum(bool(r["labels"]) for r in told) >= 5  # the comparison below means something
+    agree = sum(a["labels"] == b["labels"] for a, b in zip(detected, told))
+    assert agree >= 0.97 * len(told)
+
+
+def test_classify_refuses_an_unknown_language_on_its_line(tmp_path):
+    source = tmp_path / "in.jsonl"
+    source.write_text(json.dumps({"id": "a", "text": "Electronic commerce.", "language": "de"}) + "\n"
+                      + json.dumps({"id": "b", "text": "Electronic commerce."}) + "\n")
+    out = tmp_path / "out.jsonl"
+    proc = run("classify", str(source), "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "in.jsonl:1: skipped (language 'de' is not one of en, fr, es" in proc.stderr
+    assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b"]

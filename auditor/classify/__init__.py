@@ -9,10 +9,9 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+from auditor import MODELS_DIR
 from auditor.classify.model import Classification, ProvisionClassifier, ProvisionInput
 from auditor.classify.rules import LABELS
-
-MODELS_DIR = Path(__file__).resolve().parents[2] / "models"
 
 
 @lru_cache(maxsize=4)

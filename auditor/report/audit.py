@@ -8,11 +8,13 @@ import io
 import json
 from functools import lru_cache
 from pathlib import Path
-
-from jinja2 import Environment, FileSystemLoader, select_autoescape
-from markupsafe import Markup
+from typing import TYPE_CHECKING
 
 from auditor.assess.model import Audit, LabelledProvision
+
+if TYPE_CHECKING:  # jinja2 loads only for the HTML rendering
+    from jinja2 import Environment
+    from markupsafe import Markup
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LABEL_NAMES = {
@@ -92,6 +94,8 @@ def audit_markdown(audit: Audit) -> str:
 
 def highlight(p: LabelledProvision) -> Markup:
     """Provision text as HTML with the evidence spans marked; overlapping spans are merged."""
+    from markupsafe import Markup
+
     spans = sorted({(s.start, s.end, label) for label, ss in p.evidence.items() for s in ss if s.end - s.start < 400},
                    key=lambda t: (t[0], -t[1]))
     merged: list[list] = []
@@ -113,6 +117,8 @@ def highlight(p: LabelledProvision) -> Markup:
 
 @lru_cache(maxsize=1)
 def _environment() -> Environment:
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
     env.filters["anchor"] = lambda pid: "p-" + "".join(ch if ch.isalnum() else "-" for ch in pid)
     env.filters["status_class"] = status_class

@@ -37,11 +37,12 @@ def compare_audits(a: Audit, b: Audit) -> Comparison:
 
 
 def compare_text(c: Comparison) -> str:
-    width = max(len(r.first) for r in c.scorecard) + 2
-    lines = [f"{'':6} {c.first[:width]:{width}} {c.second}", ""]
+    """Titles in full on their own lines (they run to a hundred characters); the columns are named A and B."""
+    width = max([len(r.first) for r in c.scorecard] + [1]) + 2
+    lines = [f"A: {c.first}", f"B: {c.second}", "", f"{'':6} {'A':{width}} B"]
     for r in c.scorecard:
         lines.append(f"{r.id:6} {r.first:{width}} {r.second}{'   <- differs' if r.differs else ''}")
-    lines += ["", f"{'tensions':24} {c.tensions[0]:>4} {c.tensions[1]:>4}"]
+    lines += ["", f"{'':24} {'A':>4} {'B':>4}", f"{'tensions':24} {c.tensions[0]:>4} {c.tensions[1]:>4}"]
     for label, (x, y) in c.label_counts.items():
         lines.append(f"{label:24} {x:>4} {y:>4}{'   <- differs' if x != y else ''}")
     return "\n".join(lines) + "\n"

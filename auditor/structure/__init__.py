@@ -230,10 +230,7 @@ class _TextParser:
         self.vocabulary = self._vocabulary()
 
     def _vocabulary(self) -> set[str]:
-        words: Counter[str] = Counter()
-        for ln in self.lines:
-            words.update(w.lower() for w in re.findall(r"[A-Za-zÀ-ÿ]{3,}", ln.text))
-        return set(words)
+        return set(map(str.lower, re.findall(r"[A-Za-zÀ-ÿ]{3,}", "\n".join(ln.text for ln in self.lines))))
 
     # -- helpers
 

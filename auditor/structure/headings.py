@@ -213,5 +213,7 @@ def looks_like_title_line(line: str) -> bool:
 
 
 def is_upper_line(line: str) -> bool:
+    if not line.isupper():  # cheap test first: most lines have a lower-case letter
+        return False
     letters = [c for c in line if c.isalpha()]
     return len(letters) >= 3 and all(c.isupper() for c in letters)
