@@ -24,7 +24,7 @@ def no_network(monkeypatch):
     return attempts
 
 
-def test_full_audit_makes_no_outbound_connection(no_network, rcep_pdf):
+def test_full_audit_makes_no_outbound_connection(no_network, rcep_chapter12):
     import importlib
 
     from auditor.classify import load_classifier
@@ -33,6 +33,6 @@ def test_full_audit_makes_no_outbound_connection(no_network, rcep_pdf):
     load_classifier.cache_clear()
     default_precedents.cache_clear()
     importlib.reload(importlib.import_module("auditor.report.audit"))
-    audit = audit_file(rcep_pdf)
+    audit = audit_file(rcep_chapter12)
     assert audit.tensions and audit.precedents
     assert no_network == []

@@ -1,4 +1,4 @@
-"""Scanned agreements: real RCEP pages rendered to images, wrapped in a PDF with no text layer."""
+"""Scanned agreements: real RCEP pages (Chapter 12, shipped as a fixture) rendered to images, with no text layer."""
 
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ from tests.typeset import scanned_pdf
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 
 
-def test_scanned_pages_are_ocrd_and_flagged(tmp_path, rcep_pdf):
-    pdf = scanned_pdf(rcep_pdf, [422, 423], tmp_path / "scanned.pdf")
+def test_scanned_pages_are_ocrd_and_flagged(tmp_path, rcep_chapter12):
+    pdf = scanned_pdf(rcep_chapter12, [2, 3], tmp_path / "scanned.pdf")  # pages 12-3 and 12-4
     agreement = parse_file(pdf)
     assert [p.source for p in agreement.page_info] == ["ocr", "ocr"]
     assert all(p.ocr_confidence is not None and p.ocr_confidence > 70 for p in agreement.page_info)
@@ -25,13 +25,13 @@ def test_scanned_pages_are_ocrd_and_flagged(tmp_path, rcep_pdf):
     assert agreement.language == "en"
 
 
-def test_mixed_document_only_ocrs_pages_without_text(tmp_path, rcep_pdf):
+def test_mixed_document_only_ocrs_pages_without_text(tmp_path, rcep_chapter12):
     import pypdfium2 as pdfium
 
-    scanned = scanned_pdf(rcep_pdf, [424], tmp_path / "one.pdf")
+    scanned = scanned_pdf(rcep_chapter12, [4], tmp_path / "one.pdf")
     mixed = pdfium.PdfDocument.new()
-    source = pdfium.PdfDocument(str(rcep_pdf))
-    mixed.import_pages(source, [422])  # page 423 with its text layer
+    source = pdfium.PdfDocument(str(rcep_chapter12))
+    mixed.import_pages(source, [2])  # page 12-3 with its text layer
     mixed.import_pages(pdfium.PdfDocument(str(scanned)))
     out = tmp_path / "mixed.pdf"
     mixed.save(str(out))

@@ -18,8 +18,11 @@ def test_checked_in_schema_is_current():
         assert on_disk == schema, f"schemas/{name} is stale: run `auditor schema`"
 
 
-def test_parse_output_validates(rcep):
+def test_parse_output_validates(rcep_chapter12):
     schema = schemas()["agreement.schema.json"]
-    jsonschema.validate(json.loads(structure_json(rcep)), schema)
-    sample = parse_file(REPO / "agreements" / "canada-korea-2014.tota.xml")
-    jsonschema.validate(json.loads(structure_json(sample)), schema)
+    for path in (rcep_chapter12, REPO / "agreements" / "canada-korea-2014.tota.xml"):
+        jsonschema.validate(json.loads(structure_json(parse_file(path))), schema)
+
+
+def test_parse_output_of_a_whole_published_agreement_validates(rcep):
+    jsonschema.validate(json.loads(structure_json(rcep)), schemas()["agreement.schema.json"])

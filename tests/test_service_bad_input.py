@@ -9,7 +9,7 @@ import socket
 import httpx
 import pytest
 
-from tests.conftest import PDFS, TOTA, shared_file
+from tests.conftest import tota
 from tests.service import Server, wait_for_job
 from tests.test_cli import ZERO_PAGE_PDF
 
@@ -17,7 +17,7 @@ LIMIT = 2_000_000
 
 
 @pytest.fixture(scope="module")
-def env(tmp_path_factory, rcep_pdf):
+def env(tmp_path_factory, rcep_chapter12):
     from reportlab.pdfgen import canvas
 
     server = Server(tmp_path_factory.mktemp("bad-input"),
@@ -26,7 +26,7 @@ def env(tmp_path_factory, rcep_pdf):
     other = server.create_key("other")
     server.start()
     client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
-    good = client.post("/api/v1/agreements", files={"file": ("ck.xml", shared_file(TOTA / "pta_146.xml").read_bytes())})
+    good = client.post("/api/v1/agreements", files={"file": ("ck.xml", tota(146).read_bytes())})
     wait_for_job(client, good.json()["job"]["id"])
     before = client.get(f"/api/v1/agreements/{good.json()['id']}/audit").text
     tmp = tmp_path_factory.mktemp("inputs")
@@ -36,12 +36,24 @@ def env(tmp_path_factory, rcep_pdf):
     c.save()
     files = {
         "encrypted": locked.read_bytes(),
-        "truncated": rcep_pdf.read_bytes()[:150_000],
-        "aanzfta": shared_file(PDFS / "aanzfta.pdf").read_bytes(),
+        "truncated": rcep_chapter12.read_bytes()[:60_000],
+        "many pages": _pdf_of_pages(tmp / "many.pdf", 101),
     }
     yield {"server": server, "client": client, "good": good.json(), "before": before, "files": files, "other": other}
     client.close()
     server.stop()
+
+
+def _pdf_of_pages(path, pages: int) -> bytes:
+    """One page over the server's AUDITOR_MAX_PAGES (100), each with a line of text."""
+    from reportlab.pdfgen import canvas
+
+    c = canvas.Canvas(str(path))
+    for n in range(pages):
+        c.drawString(72, 720, f"Article {n + 1}")
+        c.showPage()
+    c.save()
+    return path.read_bytes()
 
 
 def _upload(env, name, content, mime="application/octet-stream"):
@@ -88,7 +100,7 @@ CASES = {
     "html without text": lambda e: _upload(e, "t.html", b"<!DOCTYPE html><html><body><script>x()</script></body></html>"),
     "whitespace text": lambda e: _upload(e, "t.txt", b"   \n\n\t  "),
     "over the size limit": lambda e: _upload(e, "big.txt", b"Article 1\n" + b"a" * (LIMIT + 10)),
-    "absurd page count": lambda e: _upload(e, "aanzfta.pdf", e["files"]["aanzfta"], "application/pdf"),
+    "absurd page count": lambda e: _upload(e, "many.pdf", e["files"]["many pages"], "application/pdf"),
     # ids, parameters, methods, routes
     "unknown agreement": lambda e: e["client"].get("/api/v1/agreements/ffffffffffffffffffffffffffffffff"),
     "unknown job": lambda e: e["client"].get("/api/v1/jobs/nope"),

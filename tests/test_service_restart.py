@@ -8,20 +8,20 @@ import time
 import httpx
 import pytest
 
+from tests.conftest import tota
 from tests.service import Server, wait_for_job
 from tests.typeset import scanned_pdf
 
 pytestmark = pytest.mark.skipif(shutil.which("tesseract") is None, reason="Tesseract is not installed")
 
 
-def test_restart_mid_job_completes(tmp_path, rcep_pdf):
+def test_restart_mid_job_completes(tmp_path, rcep_chapter12):
     # A scanned agreement: OCR makes the audit long enough to kill the server while it runs.
-    slow = scanned_pdf(rcep_pdf, [421, 422, 423, 424, 425, 426], tmp_path / "scanned.pdf")
+    slow = scanned_pdf(rcep_chapter12, [1, 2, 3, 4, 5, 6], tmp_path / "scanned.pdf")
     server = Server(tmp_path / "data", env={"AUDITOR_WORKERS": "1"}).start()
     try:
         client = httpx.Client(base_url=server.url, timeout=60)
-        quick = client.post("/api/v1/agreements", files={"file": ("ck.xml", (rcep_pdf.parent.parent / "tota" / "xml"
-                                                                             / "pta_146.xml").read_bytes())}).json()
+        quick = client.post("/api/v1/agreements", files={"file": ("ck.xml", tota(146).read_bytes())}).json()
         wait_for_job(client, quick["job"]["id"])
         upload = client.post("/api/v1/agreements", files={"file": ("scanned.pdf", slow.read_bytes())}).json()
         deadline = time.time() + 60
@@ -44,8 +44,8 @@ def test_restart_mid_job_completes(tmp_path, rcep_pdf):
         server.stop()
 
 
-def test_time_budget_fails_the_job_and_replaces_the_worker(tmp_path, rcep_pdf):
-    slow = scanned_pdf(rcep_pdf, [421, 422, 423, 424], tmp_path / "scanned.pdf")
+def test_time_budget_fails_the_job_and_replaces_the_worker(tmp_path, rcep_chapter12):
+    slow = scanned_pdf(rcep_chapter12, [1, 2, 3, 4], tmp_path / "scanned.pdf")
     server = Server(tmp_path / "data", env={"AUDITOR_WORKERS": "1", "AUDITOR_TIME_BUDGET_SECONDS": "2",
                                             "AUDITOR_SEED_SAMPLES": "false"}).start()
     try:

@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import TOTA, shared_file
+from tests.conftest import tota
 from tests.service import Server, wait_for_job
 
 SCHEMATHESIS = shutil.which("schemathesis", path=str(Path(__file__).resolve().parents[1] / ".venv" / "bin")) \
@@ -23,7 +23,7 @@ def test_no_server_errors_from_generated_requests(tmp_path):
     server.start()
     try:
         client = httpx.Client(base_url=server.url, headers={"Authorization": f"Bearer {key}"}, timeout=60)
-        up = client.post("/api/v1/agreements", files={"file": ("ck.xml", shared_file(TOTA / "pta_146.xml").read_bytes())})
+        up = client.post("/api/v1/agreements", files={"file": ("ck.xml", tota(146).read_bytes())})
         wait_for_job(client, up.json()["job"]["id"])
         result = subprocess.run(
             [SCHEMATHESIS, "run", f"{server.url}/openapi.json", "--checks", "not_a_server_error",
