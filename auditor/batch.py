@@ -11,10 +11,10 @@ audits at the end of every run.
 from __future__ import annotations
 
 import csv
-import glob
 import hashlib
 import json
 import os
+import stat
 import sys
 import time
 from collections.abc import Callable, Iterable
@@ -29,8 +29,15 @@ SUFFIXES = {".pdf", ".xml", ".html", ".htm", ".txt", ".text"}
 TOTA_DIR = SHARED_DIR / "corpus" / "tota" / "xml"
 
 
-def collect_inputs(inputs: Iterable[Path | str], *, tota: bool = False) -> list[Path]:
-    """Files, folders (recursively, known suffixes) and globs -> a sorted, de-duplicated list of files."""
+def collect_inputs(inputs: Iterable[Path | str], *, tota: bool = False,
+                   warn: Callable[[str], None] | None = None) -> list[Path]:
+    """Files, folders (recursively, known suffixes) and globs -> a sorted, de-duplicated list of files.
+
+    Inside a folder or under a glob, only regular files are taken: symlinks that lead out of the folder,
+    dangling links, pipes and devices are skipped with a warning, and symlinked folders are not entered
+    (so link cycles cannot loop). A file named explicitly is taken if it is a regular file.
+    """
+    warn = warn or (lambda message: print(f"warning: {message}", file=sys.stderr))
     found: dict[str, Path] = {}
     items = [Path(i) for i in inputs]
     if tota:
@@ -41,20 +48,67 @@ def collect_inputs(inputs: Iterable[Path | str], *, tota: bool = False) -> list[
     for item in items:
         text = str(item)
         if any(ch in text for ch in "*?["):
-            matches = [Path(m) for m in glob.glob(text, recursive=True)]
-            if not matches:
+            root = _glob_root(text)
+            relative = str(Path(text).relative_to(root)) if root != Path(".") else text
+            # pathlib's ** does not descend into symlinked folders, so link cycles cannot loop.
+            candidates = [p for p in sorted(root.glob(relative)) if _regular_inside(p, root, warn)]
+            if not candidates:
                 raise InputNotFound(f"No file matches {text}.")
-            candidates = matches
         elif item.is_dir():
-            candidates = [p for p in item.rglob("*") if p.is_file() and p.suffix.lower() in SUFFIXES]
+            candidates = [p for p in _walk(item, warn) if p.suffix.lower() in SUFFIXES]
         elif item.exists():
+            if not item.is_file():
+                warn(f"skipped {item}: not a regular file (a pipe, device or socket)")
+                continue
             candidates = [item]
         else:
             raise InputNotFound(f"No such file or folder: {item}", "Check the path.")
         for p in candidates:
-            if p.is_file():
-                found[str(p.resolve())] = p
+            found[str(p.resolve())] = p
     return sorted(found.values(), key=_natural_key)
+
+
+def _glob_root(pattern: str) -> Path:
+    """The folder a glob searches: its longest leading part without wildcards."""
+    parts = Path(pattern).parts
+    fixed = []
+    for part in parts:
+        if any(ch in part for ch in "*?["):
+            break
+        fixed.append(part)
+    return Path(*fixed) if fixed else Path(".")
+
+
+def _walk(root: Path, warn: Callable[[str], None]) -> Iterable[Path]:
+    """Regular files under ``root``, never through a symlinked folder nor out of ``root`` by a symlink."""
+    real_root = root.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        for name in sorted(dirs):
+            path = Path(folder) / name
+            if path.is_symlink():
+                warn(f"skipped {path}: a symlinked folder is not followed")
+        for name in sorted(files):
+            path = Path(folder) / name
+            if _regular_inside(path, root, warn, real_root):
+                yield path
+
+
+def _regular_inside(path: Path, root: Path, warn: Callable[[str], None], real_root: Path | None = None) -> bool:
+    """A regular file, reached without a symlink that leads out of ``root``; else a warning."""
+    if path.is_dir():
+        return False
+    try:
+        info = path.stat()  # follows a file symlink
+    except OSError:
+        warn(f"skipped {path}: a broken link or an unreadable entry")
+        return False
+    if path.is_symlink() and not path.resolve().is_relative_to(real_root or root.resolve()):
+        warn(f"skipped {path}: the link leads out of {root}")
+        return False
+    if not stat.S_ISREG(info.st_mode):
+        warn(f"skipped {path}: not a regular file (a pipe, device or socket)")
+        return False
+    return True
 
 
 def _natural_key(p: Path) -> tuple:
@@ -276,6 +330,7 @@ def _year(date: str | None) -> str:
 def write_collection_outputs(digests: list[str], out_dir: Path) -> list[Path]:
     """inventory.csv, assessments.csv and the corpus trends, from the audits of this collection."""
     from auditor.assess.model import Audit
+    from auditor.report.safety import csv_rows
     from auditor.report.trends import AgreementSummaryRow, write_trends
 
     inventory_rows, assessment_rows, summaries = [], [], []
@@ -308,7 +363,7 @@ def write_collection_outputs(digests: list[str], out_dir: Path) -> list[Path]:
         with tmp.open("w", newline="", encoding="utf-8") as fh:
             writer = csv.DictWriter(fh, fieldnames=columns)
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_rows(rows))
         os.replace(tmp, path)
         written.append(path)
     written += write_trends(summaries, out_dir / "trends")

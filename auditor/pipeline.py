@@ -13,6 +13,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from auditor.ingest import Engine, OcrMode, ingest_bytes, read_input
+from auditor.ingest.pdf import MAX_RENDER_PIXELS
 from auditor.model import Agreement
 from auditor.structure import structure
 
@@ -26,10 +27,13 @@ class ParseOptions:
     ocr: OcrMode = "auto"
     max_pages: int | None = None
     max_bytes: int | None = None
+    max_render_pixels: int = MAX_RENDER_PIXELS
+    max_chars: int | None = None
 
 
 def parse_bytes(data: bytes, *, source: str | None = None, options: ParseOptions = ParseOptions()) -> Agreement:
-    doc = ingest_bytes(data, source=source, engine=options.engine, ocr=options.ocr, max_pages=options.max_pages)
+    doc = ingest_bytes(data, source=source, engine=options.engine, ocr=options.ocr, max_pages=options.max_pages,
+                       max_render_pixels=options.max_render_pixels, max_chars=options.max_chars)
     return structure(doc)
 
 

@@ -193,3 +193,44 @@ def test_classify_refuses_an_unknown_language_on_its_line(tmp_path):
     assert proc.returncode == 0, proc.stderr
     assert "in.jsonl:1: skipped (language 'de' is not one of en, fr, es" in proc.stderr
     assert [json.loads(line)["id"] for line in out.read_text().splitlines()] == ["b"]
+
+
+def test_cli_refuses_pipes_devices_and_links_out_of_the_input_folder(tmp_path):
+    """A FIFO would block, /dev/zero never ends, a link to /etc/passwd would be audited into the outputs."""
+    import os
+
+    folder = tmp_path / "in"
+    (folder / "sub").mkdir(parents=True)
+    (folder / "treaty.xml").write_bytes((REPO / "agreements" / "cemac-1994.tota.xml").read_bytes())
+    os.mkfifo(folder / "fifo.txt")
+    (folder / "zero.txt").symlink_to("/dev/zero")
+    (folder / "passwd.txt").symlink_to("/etc/passwd")
+    (folder / "self").symlink_to(folder)
+    (folder / "sub" / "loop").symlink_to(folder)
+    (folder / "dangling.txt").symlink_to(tmp_path / "nowhere")
+    for path, expected in ((folder / "fifo.txt", "not a regular file"), (folder / "zero.txt", "not a regular file")):
+        result = run("audit", str(path))
+        assert result.returncode == 2 and expected in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr
+    out = tmp_path / "out"
+    result = subprocess.run([sys.executable, "-m", "auditor", "batch", str(folder), "-o", str(out), "--no-progress",
+                             "--workers", "1"], capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "1 documents: 1 audited" in result.stdout
+    for name, reason in (("fifo.txt", "not a regular file"), ("passwd.txt", "leads out of"), ("self", "not followed"),
+                         ("loop", "not followed"), ("dangling.txt", "broken link")):
+        assert any(name in line and reason in line for line in result.stderr.splitlines()), (name, result.stderr)
+    assert "root:" not in (out / "inventory.csv").read_text()
+    globbed = subprocess.run([sys.executable, "-m", "auditor", "batch", f"{folder}/**/*.xml", "-o", str(out),
+                              "--no-progress"], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert globbed.returncode == 0 and "1 documents" in globbed.stdout, globbed.stderr  # no loop through the links
+
+
+def test_cli_caps_what_it_reads_from_one_file(tmp_path):
+    from auditor.errors import DocumentTooLarge
+    from auditor.ingest import read_input
+
+    path = tmp_path / "big.txt"
+    path.write_bytes(b"Article 1\n" + b"a" * 5000)
+    with pytest.raises(DocumentTooLarge, match="over the 1,000-byte limit"):
+        read_input(path, max_bytes=1000)

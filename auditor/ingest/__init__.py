@@ -7,6 +7,7 @@ rename files, and a ``.pdf`` that is really a Word file must get a clear error.
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 from typing import Literal
 
@@ -14,7 +15,7 @@ from auditor.errors import DocumentTooLarge, EmptyDocument, InputNotFound, Unsup
 from auditor.ingest.clean import clean_pages
 from auditor.ingest.language import detect_language
 from auditor.ingest.markup import decode_text, read_html, read_text, read_tota
-from auditor.ingest.pdf import Engine, OcrMode, read_pdf
+from auditor.ingest.pdf import MAX_RENDER_PIXELS, Engine, OcrMode, read_pdf
 from auditor.model import DocumentMetadata, IngestedDocument
 
 Format = Literal["pdf", "tota-xml", "html", "text"]
@@ -67,21 +68,27 @@ def ingest_bytes(
     engine: Engine = "pypdfium2",
     ocr: OcrMode = "auto",
     max_pages: int | None = None,
+    max_render_pixels: int = MAX_RENDER_PIXELS,
+    max_chars: int | None = None,
 ) -> IngestedDocument:
+    """``max_chars`` bounds the text a document may have (its articles, or its pages), so that what
+    follows is bounded too; over it the document is refused with the reason, never cut."""
     fmt = sniff_format(data)
     if fmt == "tota-xml":
         metadata, outline = read_tota(data, source=source)
+        _check_chars(sum(len(a.text) for a in outline), max_chars)
         if metadata.language is None:
             metadata.language = detect_language(" ".join(a.text for a in outline[:50]))
         return IngestedDocument(metadata=metadata, outline=outline)
 
     title = None
     if fmt == "pdf":
-        raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages)
+        raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages, max_render_pixels=max_render_pixels)
     elif fmt == "html":
         title, raw = read_html(data)
     else:
         raw = read_text(data)
+    _check_chars(sum(len(p.text) for p in raw), max_chars)
     pages = clean_pages(raw)
     sample = "\n".join(line for page in pages[:40] for line in page.lines)
     metadata = DocumentMetadata(
@@ -94,19 +101,41 @@ def ingest_bytes(
     return IngestedDocument(metadata=metadata, pages=pages)
 
 
+def _check_chars(count: int, max_chars: int | None) -> None:
+    if max_chars is not None and count > max_chars:
+        raise DocumentTooLarge(f"The document has {count:,} characters of text, over the {max_chars:,} one audit "
+                               "may read.", "Split it into its agreement and its schedules, or raise "
+                               "AUDITOR_MAX_DOCUMENT_CHARS.")
+
+
+DEFAULT_MAX_INPUT_BYTES = 512 * 1024 * 1024  # what one command reads from one path, whatever the file claims
+
+
 def read_input(path: str | os.PathLike[str], max_bytes: int | None = None) -> bytes:
+    """The bytes of a regular file. FIFOs, devices and sockets are refused (a FIFO would block, /dev/zero
+    never ends), and no more than ``max_bytes`` are read even from a file that grows."""
     p = Path(path)
-    if not p.exists():
-        raise InputNotFound(f"No such file: {p}", "Check the path and try again.")
-    if p.is_dir():
-        raise UnsupportedInput(f"{p} is a directory, not a file.", "Give one agreement file (use `auditor batch` for folders).")
-    size = p.stat().st_size
-    if max_bytes is not None and size > max_bytes:
-        raise DocumentTooLarge(f"{p} is {size:,} bytes, over the {max_bytes:,}-byte limit.")
+    limit = DEFAULT_MAX_INPUT_BYTES if max_bytes is None else max_bytes
     try:
-        return p.read_bytes()
+        info = p.stat()
+    except FileNotFoundError:
+        raise InputNotFound(f"No such file: {p}", "Check the path and try again.") from None
+    except OSError as exc:
+        raise InputNotFound(f"Cannot read {p}: {exc.strerror or exc}.", "Check the path.") from exc
+    if stat.S_ISDIR(info.st_mode):
+        raise UnsupportedInput(f"{p} is a directory, not a file.", "Give one agreement file (use `auditor batch` for folders).")
+    if not stat.S_ISREG(info.st_mode):
+        raise UnsupportedInput(f"{p} is not a regular file (a pipe, device or socket).", "Give an agreement file.")
+    if info.st_size > limit:
+        raise DocumentTooLarge(f"{p} is {info.st_size:,} bytes, over the {limit:,}-byte limit.")
+    try:
+        with p.open("rb") as fh:
+            data = fh.read(limit + 1)
     except PermissionError as exc:
         raise InputNotFound(f"Cannot read {p}: permission denied.", "Check the file's permissions.") from exc
+    if len(data) > limit:
+        raise DocumentTooLarge(f"{p} holds more than the {limit:,}-byte limit.")
+    return data
 
 
 def ingest(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from lxml import etree
@@ -26,11 +27,17 @@ def _clean_number(value: str | None, prefix: re.Pattern[str]) -> str | None:
 
 
 def _xml_root(data: bytes):
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=True)
+    """No entities resolved, no network, no DTD, and libxml2's size and depth limits kept (no huge_tree)."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
     try:
-        return etree.fromstring(data, parser)
+        root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise CorruptDocument(f"The XML is not well-formed ({exc}).", "Check the file is complete.") from exc
+        raise CorruptDocument(f"The XML is not well-formed or exceeds the parser's limits ({exc}).",
+                              "Check the file is complete.") from exc
+    if root.getroottree().docinfo.internalDTD is not None:
+        raise UnsupportedInput("The XML declares its own DTD; ToTA files do not, and entity tricks start there.",
+                               "Remove the <!DOCTYPE …> declaration, or convert the file to text.")
+    return root
 
 
 def read_tota(data: bytes, source: str | None = None) -> tuple[DocumentMetadata, list[OutlineArticle]]:
@@ -85,14 +92,35 @@ _BLOCK_TAGS = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6",
                "blockquote", "pre", "dd", "dt", "ul", "ol", "hr"}
 
 
+# The encodings a browser accepts (the WHATWG Encoding Standard), by Python's codec names. A declared
+# charset outside it is ignored: Python also has codecs that are not text encodings of documents, and
+# some (punycode) decode in quadratic time.
+DECLARABLE_CHARSETS = frozenset(codecs.lookup(name).name for name in (
+    "utf-8", "utf-16-le", "utf-16-be", "utf-16", "cp866", "iso8859-2", "iso8859-3", "iso8859-4", "iso8859-5",
+    "iso8859-6", "iso8859-7", "iso8859-8", "iso8859-10", "iso8859-13", "iso8859-14", "iso8859-15", "iso8859-16",
+    "koi8-r", "koi8-u", "mac-roman", "mac-cyrillic", "cp874", "cp1250", "cp1251", "cp1252", "cp1253", "cp1254",
+    "cp1255", "cp1256", "cp1257", "cp1258", "latin-1", "ascii", "gbk", "gb18030", "big5", "euc_jp", "iso2022_jp",
+    "shift_jis", "euc_kr"))
+
+
+def declared_charset(name: str) -> str | None:
+    """Python's codec for a declared charset, if it is a real text encoding of documents."""
+    try:
+        codec = codecs.lookup(name).name
+    except LookupError:
+        return None
+    return codec if codec in DECLARABLE_CHARSETS else None
+
+
 def _html_text(data: bytes) -> str:
-    """Decode by the declared charset, else UTF-8 with a Windows-1252 fallback."""
+    """Decode by the declared charset if it is a real one, else UTF-8 with a Windows-1252 fallback."""
     m = re.search(rb"""<meta[^>]+charset=["']?([A-Za-z0-9_\-]+)""", data[:4096], re.IGNORECASE)
     text = None
-    if m:
+    codec = declared_charset(m.group(1).decode("ascii")) if m else None
+    if codec:
         try:
-            text = data.decode(m.group(1).decode("ascii"))
-        except (LookupError, UnicodeDecodeError):
+            text = data.decode(codec)
+        except UnicodeDecodeError:
             text = None
     if text is None:
         text = decode_text(data)
@@ -101,10 +129,18 @@ def _html_text(data: bytes) -> str:
 
 def read_html(data: bytes) -> tuple[str | None, list[RawPage]]:
     text = _html_text(data)
+    parser = lxml_html.HTMLParser()
     try:
-        doc = lxml_html.fromstring(text)
-    except (etree.ParserError, ValueError) as exc:
-        raise CorruptDocument(f"The HTML could not be parsed ({exc}).") from exc
+        doc = lxml_html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, etree.XMLSyntaxError, ValueError) as exc:
+        # libxml2 reports a failed allocation (the worker's memory limit) as an "unknown error".
+        raise CorruptDocument(f"The HTML could not be parsed ({exc}).", "If it is very large, save it as PDF or "
+                              "plain text, or split it.") from exc
+    if any(e.type_name == "ERR_RESOURCE_LIMIT" for e in parser.error_log):
+        # libxml2 stops reading past 256 nested elements and says so only in its log: refuse rather than
+        # audit a document whose end (an exception clause, say) was silently dropped.
+        raise CorruptDocument("The HTML nests elements deeper than the parser reads (256 levels); the text beyond "
+                              "would be lost.", "Save the agreement as PDF or plain text and upload that.")
     for bad in doc.xpath("//script|//style|//noscript|//template"):
         bad.drop_tree()
     title = (doc.findtext(".//title") or "").strip() or None

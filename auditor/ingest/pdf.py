@@ -17,7 +17,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Literal
 
-from auditor.errors import AuditError, CorruptDocument, EmptyDocument, EncryptedDocument
+from auditor.errors import AuditError, CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument
 from auditor.ingest.clean import RawPage
 
 Engine = Literal["pypdfium2", "pdfplumber"]
@@ -27,6 +27,9 @@ OcrMode = Literal["auto", "always", "never"]
 # image, is treated as scanned.
 MIN_TEXT_LETTERS = 40
 OCR_DPI = 300
+# The largest page image OCR renders, in pixels: an A4 page at 300 dpi is 8.7 million. A page declared
+# larger (a 700-byte PDF can declare a 5-metre page) is rendered at a lower resolution instead.
+MAX_RENDER_PIXELS = 60_000_000
 
 
 def _open_pdfium(data: bytes):
@@ -73,11 +76,20 @@ def _has_image(page) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
-def _pdfium_pages(data: bytes) -> Iterator[tuple[int, str, object]]:
+def _pdfium_pages(data: bytes, max_pages: int | None = None) -> Iterator[tuple[int, str, object]]:
+    import pypdfium2 as pdfium
+
     pdf = _open_pdfium(data)
+    if max_pages is not None and len(pdf) > max_pages:
+        raise DocumentTooLarge(f"The PDF has {len(pdf):,} pages, over the {max_pages:,}-page ceiling.",
+                               "Upload the agreement without its schedules, or raise AUDITOR_MAX_PAGES.")
     try:
         for i in range(len(pdf)):
-            page = pdf[i]
+            try:
+                page = pdf[i]
+            except pdfium.PdfiumError as exc:
+                raise CorruptDocument(f"Page {i + 1} of the PDF could not be read ({exc}).",
+                                      "The page tree may be damaged; export or download the PDF again.") from exc
             textpage = page.get_textpage()
             text = textpage.get_text_range()
             textpage.close()
@@ -142,8 +154,18 @@ def ocr_image(png_path: Path, languages: str = "eng+fra+spa") -> tuple[str, floa
     return "\n".join(out), round(mean, 1)
 
 
-def _ocr_page(page, languages: str) -> tuple[str, float]:
-    bitmap = page.render(scale=OCR_DPI / 72, grayscale=True)
+def render_scale(width_pt: float, height_pt: float, max_pixels: int = MAX_RENDER_PIXELS) -> float:
+    """OCR_DPI, or less where the page would render to more than ``max_pixels``."""
+    scale = OCR_DPI / 72
+    area = max(width_pt, 1.0) * max(height_pt, 1.0)
+    if area * scale * scale > max_pixels:
+        scale = (max_pixels / area) ** 0.5
+    return scale
+
+
+def _ocr_page(page, languages: str, max_pixels: int = MAX_RENDER_PIXELS) -> tuple[str, float]:
+    width, height = page.get_size()
+    bitmap = page.render(scale=render_scale(width, height, max_pixels), grayscale=True)
     image = bitmap.to_pil()
     with tempfile.TemporaryDirectory(prefix="auditor-ocr-") as tmp:
         path = Path(tmp) / "page.png"
@@ -158,22 +180,25 @@ def read_pdf(
     ocr: OcrMode = "auto",
     ocr_languages: str = "eng+fra+spa",
     max_pages: int | None = None,
+    max_render_pixels: int = MAX_RENDER_PIXELS,
 ) -> list[RawPage]:
+    """The text of each page. Over ``max_pages`` pages the PDF is refused, not cut."""
     pages: list[RawPage] = []
     plumber_texts = _pdfplumber_texts(data) if engine == "pdfplumber" else None
-    for number, text, page in _pdfium_pages(data):
-        if max_pages is not None and number > max_pages:
-            break
+    for number, text, page in _pdfium_pages(data, max_pages):
         if plumber_texts is not None:
             text = plumber_texts[number - 1]
         scanned = ocr == "always" or (
             ocr == "auto" and _letters(text) < MIN_TEXT_LETTERS and _has_image(page)
         )
         if scanned:
-            ocr_text, confidence = _ocr_page(page, ocr_languages)
+            ocr_text, confidence = _ocr_page(page, ocr_languages, max_render_pixels)
             pages.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
         else:
             pages.append(RawPage(number=number, source="text-layer", text=text))
+    if not any(p.text.strip() for p in pages) and any(p.source == "ocr" for p in pages):
+        raise EmptyDocument("The PDF's pages are images in which OCR found no text.",
+                            "Check that the scan is of the agreement and legible.")
     if not any(p.text.strip() for p in pages):
         raise EmptyDocument(
             "The PDF has no readable text on any page.",

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.assess.model import Audit, LabelledProvision
+from auditor.report.safety import csv_rows, md_text
 
 if TYPE_CHECKING:  # jinja2 loads only for the HTML rendering
     from jinja2 import Environment
@@ -57,37 +58,37 @@ def audit_csv(audit: Audit) -> str:
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=INVENTORY_COLUMNS, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(inventory_rows(audit))
+    writer.writerows(csv_rows(inventory_rows(audit)))
     return buf.getvalue()
 
 
 def audit_markdown(audit: Audit) -> str:
     a = audit.agreement
-    lines = [f"# Audit: {a.title or 'agreement'}", ""]
+    lines = [f"# Audit: {md_text(a.title) or 'agreement'}", ""]
     meta = [f"language {a.language}", f"{a.provisions} provisions"] + ([f"{a.pages} pages"] if a.pages else [])
     if a.date_signed:
         meta.insert(0, f"signed {a.date_signed}")
     lines += [", ".join(meta), "", "## Scorecard", "", "| | Status | Finding |", "| --- | --- | --- |"]
     for g in audit.assessments:
-        lines.append(f"| {g.id} | {g.status} | {g.rationale.replace('|', '/')} |")
+        lines.append(f"| {g.id} | {g.status} | {md_text(g.rationale)} |")
     if audit.tensions:
         lines += ["", "## Tensions", ""]
-        lines += [f"- **{t.kind}** — {t.explanation}" for t in audit.tensions]
+        lines += [f"- **{t.kind}** — {md_text(t.explanation)}" for t in audit.tensions]
     if audit.exceptions:
         lines += ["", "## Cultural exceptions and their reach", ""]
-        lines += [f"- {e.explanation}" for e in audit.exceptions]
+        lines += [f"- {md_text(e.explanation)}" for e in audit.exceptions]
     lines += ["", "## Inventory (roadmap 3.1)", ""]
     for p in audit.provisions:
         labels = ", ".join(LABEL_NAMES[label] for label in p.labels)
-        lines.append(f"- **{p.citation}** {p.pages} — {labels}")
+        lines.append(f"- **{md_text(p.citation)}** {p.pages} — {labels}")
         for label, spans in p.evidence.items():
             if spans:
-                lines.append(f"  - {LABEL_NAMES[label]}: “{spans[-1].text[:240]}”")
+                lines.append(f"  - {LABEL_NAMES[label]}: “{md_text(spans[-1].text[:240])}”")
     if audit.precedents:
         lines += ["", "## Precedents (roadmap 3.4)", ""]
         for pr in audit.precedents:
-            lines.append(f"- for {pr.gap}: **{pr.agreement}** ({pr.year or 'n.d.'}), {pr.article}"
-                         f"{' — ' + pr.title if pr.title else ''}: {pr.text[:300]}")
+            lines.append(f"- for {md_text(pr.gap)}: **{md_text(pr.agreement)}** ({pr.year or 'n.d.'}), "
+                         f"{md_text(pr.article)}{' — ' + md_text(pr.title) if pr.title else ''}: {md_text(pr.text[:300])}")
         lines += ["", f"_{ATTRIBUTION}_"]
     return "\n".join(lines) + "\n"
 

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from auditor.assess.model import Audit
 from auditor.classify.rules import LABELS
+from auditor.report.safety import md_text
 
 
 class ComparisonRow(BaseModel):
@@ -49,7 +50,7 @@ def compare_text(c: Comparison) -> str:
 
 
 def compare_markdown(c: Comparison) -> str:
-    lines = [f"| | {c.first} | {c.second} |", "| --- | --- | --- |"]
+    lines = [f"| | {md_text(c.first)} | {md_text(c.second)} |", "| --- | --- | --- |"]
     for r in c.scorecard:
         mark = "**" if r.differs else ""
         lines.append(f"| {r.id} | {mark}{r.first}{mark} | {mark}{r.second}{mark} |")

@@ -10,6 +10,7 @@ from pydantic import BaseModel, Field
 
 from auditor.assess.model import Audit
 from auditor.classify.rules import LABELS
+from auditor.report.safety import csv_rows
 
 
 class AgreementSummaryRow(BaseModel):
@@ -87,7 +88,7 @@ def _write_csv(path: Path, rows: list[dict]) -> Path:
         if rows:
             writer = csv.DictWriter(fh, fieldnames=list(rows[0]))
             writer.writeheader()
-            writer.writerows(rows)
+            writer.writerows(csv_rows(rows))
     return path
 
 
