@@ -21,7 +21,7 @@ deps-test: deps-run
 	@sh scripts/apt-install.sh poppler-utils chromium postgresql
 
 run: deps-run $(STAMP)
-	$(BIN)/auditor serve --host 127.0.0.1 --port 8000
+	$(BIN)/auditor serve --host 127.0.0.1 --port 8000 --open
 
 test: deps-test $(STAMP)
 	$(BIN)/python -m pytest -q

@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import logging
+import os
+import re
 from contextlib import asynccontextmanager
 from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
@@ -22,6 +27,7 @@ log = logging.getLogger("auditor.service")
 API_PREFIX = "/api/v1"
 TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 SAMPLES = Path(__file__).resolve().parents[1] / "agreements"
+STATIC = Path(__file__).resolve().parent / "static"
 
 
 def _wants_json(request: Request) -> bool:
@@ -38,14 +44,13 @@ def _error(request: Request, status: int, message: str):
 def seed_samples(sessions, settings: Settings) -> int:
     """The sample agreements in agreements/ are the public reference corpus every tenant sees."""
     import hashlib
-    import shutil
     import tempfile
 
     count = 0
     for path in sorted(SAMPLES.glob("*.xml")):
         data = path.read_bytes()
         sha = hashlib.sha256(data).hexdigest()
-        tmp_dir = settings.data_dir / "tmp"
+        tmp_dir = settings.tmp_dir
         tmp_dir.mkdir(parents=True, exist_ok=True)
         fd, name = tempfile.mkstemp(dir=tmp_dir)
         with open(fd, "wb") as out:
@@ -54,37 +59,63 @@ def seed_samples(sessions, settings: Settings) -> int:
                                                     tenant=PUBLIC_TENANT, spooled=Path(name), sha256=sha,
                                                     size=len(data), filename=path.name, fmt="tota-xml", pages=None)
         count += created
-    shutil.rmtree(settings.data_dir / "tmp", ignore_errors=True)
+        Path(name).unlink(missing_ok=True)  # moved into files/ when new; a copy of a known sample otherwise
     return count
 
 
-class DeclaredSizeLimit:
-    """Refuse a request whose declared Content-Length is over the upload limit before reading its body."""
+def protect_data_dir(settings: Settings) -> None:
+    """Uploads, audits and the database are readable by the service's user only; scratch files swept."""
+    os.umask(0o077)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    os.chmod(settings.data_dir, 0o700)
+    for path in [*settings.data_dir.glob("auditor.db*"), *(settings.files_dir.glob("*") if settings.files_dir.is_dir()
+                                                            else [])]:
+        if path.is_file():
+            os.chmod(path, 0o600)
+    for spooled in settings.tmp_dir.glob("upload-*") if settings.tmp_dir.is_dir() else []:
+        spooled.unlink(missing_ok=True)  # an upload cut off by a crash
 
-    def __init__(self, app, max_bytes: int) -> None:
-        self.app = app
-        self.max_bytes = max_bytes
 
-    async def __call__(self, scope, receive, send) -> None:
-        if scope["type"] == "http":
-            headers = dict(scope.get("headers") or [])
-            declared = headers.get(b"content-length")
-            too_big = False
-            if declared is not None:
-                try:
-                    too_big = int(declared) > self.max_bytes
-                except ValueError:
-                    too_big = False
-            if too_big:
-                body = (f'{{"ok": false, "error": "The request declares {int(declared):,} bytes, over the '
-                        f'{self.max_bytes:,}-byte limit. Split the file or ask for a higher AUDITOR_MAX_UPLOAD_BYTES.",'
-                        f' "status": 413}}').encode()
-                await send({"type": "http.response.start", "status": 413,
-                            "headers": [(b"content-type", b"application/json"), (b"connection", b"close"),
-                                        (b"content-length", str(len(body)).encode())]})
-                await send({"type": "http.response.body", "body": body})
-                return
-        await self.app(scope, receive, send)
+def decide_open_mode(settings: Settings, sessions) -> bool:
+    """Open (no keys) only when asked for with --open / AUDITOR_OPEN, bound to loopback, and no key was ever made."""
+    keys_made = store.key_ever_created(sessions=sessions)
+    if settings.open and not settings.localhost_only:
+        log.warning("Open mode refused: bound to %s, not to this machine only. API keys are required.", settings.host)
+    elif settings.open and keys_made:
+        log.warning("Open mode refused: API keys have been created on this service, so keys are required "
+                    "(revoking them does not reopen it).")
+    elif settings.open:
+        log.warning("Running OPEN (no authentication) for local use on %s: any program on this machine can use "
+                    "the service. Create a key with `auditor keys create --tenant NAME` to end open mode.",
+                    settings.host)
+        return True
+    if store.active_key_count(sessions=sessions) == 0:
+        log.warning("No active API keys: every request will be refused until keys are created with "
+                    "`auditor keys create --tenant NAME` (or, for one person on this machine, start with --open).")
+    return False
+
+
+def _offline_docs(app: FastAPI) -> None:
+    """/docs from the Swagger UI assets fastapi-offline ships (no CDN), its one inline script allowed by hash."""
+    import fastapi_offline
+    from fastapi.openapi.docs import get_swagger_ui_html
+
+    assets = Path(fastapi_offline.__file__).resolve().parent / "static"
+    app.mount("/static-docs", StaticFiles(directory=str(assets)), name="docs-assets")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        page = get_swagger_ui_html(openapi_url=app.openapi_url, title="Treaty Audit API",
+                                   swagger_js_url="/static-docs/swagger-ui-bundle.js",
+                                   swagger_css_url="/static-docs/swagger-ui.css",
+                                   swagger_favicon_url="/static-docs/favicon.png")
+        html = page.body.decode()
+        hashes = " ".join(f"'sha256-{base64.b64encode(hashlib.sha256(m.encode()).digest()).decode()}'"
+                          for m in re.findall(r"<script>(.*?)</script>", html, re.DOTALL))
+        from api.security import CSP
+
+        return HTMLResponse(html, headers={"content-security-policy": CSP.replace(
+            "script-src 'self'", f"script-src 'self' {hashes}")})
 
 
 def create_app(settings: Settings | None = None, *, start_workers: bool = True) -> FastAPI:
@@ -92,27 +123,24 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True) 
 
     @asynccontextmanager
     async def lifespan(app: FastAPI):
-        from api.worker import Supervisor
+        from api.worker import Supervisor, WorkerLimits
 
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        protect_data_dir(settings)
         migrate(settings.url)
+        protect_data_dir(settings)  # the database files the migration created
         engine = make_engine(settings.url)
         sessions = session_factory(engine)
         app.state.sessions = sessions
-        app.state.open_mode = settings.localhost_only
-        keys = store.active_key_count(sessions=sessions)
-        if keys == 0 and settings.localhost_only:
-            log.warning("No API keys configured and bound to %s: running OPEN (no authentication) for local use. "
-                        "Create keys with `auditor keys create --tenant NAME` to require them.", settings.host)
-        elif keys == 0:
-            log.warning("No API keys configured and bound to %s: every API request will be refused until keys are "
-                        "created with `auditor keys create --tenant NAME`.", settings.host)
+        app.state.open_mode = decide_open_mode(settings, sessions)
         if settings.seed_samples:
             seeded = seed_samples(sessions, settings)
             if seeded:
                 log.info("queued %d sample agreement(s) for audit", seeded)
+        limits = WorkerLimits(max_pages=settings.max_pages, max_render_pixels=settings.max_render_pixels,
+                              max_chars=settings.max_document_chars, memory_mb=settings.worker_memory_mb,
+                              scratch=settings.tmp_dir / "workers")
         supervisor = Supervisor(sessions=sessions, files_dir=settings.files_dir, workers=settings.workers,
-                                time_budget=settings.time_budget_seconds, max_pages=settings.max_pages)
+                                time_budget=settings.time_budget_seconds, limits=limits)
         app.state.supervisor = supervisor
         if start_workers:
             supervisor.start()
@@ -122,13 +150,20 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True) 
             supervisor.stop()
             engine.dispose()
 
-    app = FastAPI(title="Treaty Audit", version=__version__, lifespan=lifespan,
+    app = FastAPI(title="Treaty Audit", version=__version__, lifespan=lifespan, docs_url=None, redoc_url=None,
                   description="Audit trade agreements for their clauses on culture in the digital environment "
                               "(UNESCO 2005 Convention, Operational Guidelines 18-19, Open Roadmap 3.1 and 3.4).")
     app.state.settings = settings
+    from api.security import BodyLimit, CrossSiteCheck, HostCheck, SecurityHeaders
     from api.uploads import MULTIPART_OVERHEAD
 
-    app.add_middleware(DeclaredSizeLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    # Added innermost first: headers wrap everything, then host, then cross-site, then the body count.
+    app.add_middleware(BodyLimit, max_bytes=settings.max_upload_bytes + MULTIPART_OVERHEAD)
+    app.add_middleware(CrossSiteCheck)
+    app.add_middleware(HostCheck, settings=settings)
+    app.add_middleware(SecurityHeaders)
+    app.mount("/static", StaticFiles(directory=str(STATIC)), name="static")
+    _offline_docs(app)
 
     @app.exception_handler(AuditError)
     async def audit_error(request: Request, exc: AuditError):

@@ -21,25 +21,38 @@ def get_sessions(request: Request) -> sessionmaker:
     return request.app.state.sessions
 
 
+SESSION_COOKIE = "auditor_session"
+
+
 def current_tenant(request: Request) -> str:
-    """Bearer key (API) or the auditor_key cookie (pages) -> tenant. Open only on localhost with no keys."""
+    """Bearer key (API) or a web session (pages) -> tenant. Open mode only as decided at start
+    (explicitly asked for, loopback, no key ever made), for loopback Host names, until a key is made."""
     sessions = request.app.state.sessions
-    key = None
     header = request.headers.get("authorization", "")
     if header.lower().startswith("bearer "):
-        key = header[7:].strip()
-    elif request.cookies.get("auditor_key"):
-        key = request.cookies["auditor_key"]
-    if key:
-        tenant = store.tenant_for_key(sessions=sessions, key=key)
+        tenant = store.tenant_for_key(sessions=sessions, key=header[7:].strip())
         if tenant is None:
             raise store.Forbidden("The API key is not valid or has been revoked.",
                                   "Create one with `auditor keys create --tenant NAME`.")
         return tenant
-    if request.app.state.open_mode and store.active_key_count(sessions=sessions) == 0:
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        tenant = store.tenant_for_session(sessions=sessions, session_id=session_id)
+        if tenant is None:
+            raise store.Forbidden("Your session has ended or its key was revoked.", "Sign in again at /login.")
+        return tenant
+    if request.app.state.open_mode and _loopback(request) and not store.key_ever_created(sessions=sessions):
         return LOCAL_TENANT
-    raise store.Forbidden("An API key is required.", "Send 'Authorization: Bearer <key>'; create keys with "
-                                                      "`auditor keys create --tenant NAME`.")
+    raise store.Forbidden("An API key is required.", "Send 'Authorization: Bearer <key>', or sign in at /login; "
+                                                      "create keys with `auditor keys create --tenant NAME`.")
+
+
+def _loopback(request: Request) -> bool:
+    from api.settings import LOOPBACK_NAMES
+
+    host = request.headers.get("host", "").lower()
+    name = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0] if host.count(":") == 1 else host
+    return name in LOOPBACK_NAMES
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

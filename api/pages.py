@@ -1,32 +1,76 @@
-"""Server-rendered pages: upload, list, audit, compare. Plain HTML forms; a little JavaScript only for upload progress."""
+"""Server-rendered pages: upload, list, audit, compare, sign-in. Plain HTML forms; a little JavaScript
+(a static file, allowed by the Content-Security-Policy) only for upload progress.
+
+Every form carries a CSRF token that must equal the ``auditor_csrf`` cookie (double submit): another
+site can neither read the cookie nor make the browser send it (SameSite=Strict), so it cannot forge a
+post, a sign-in into its own tenant included. The browser is signed in by a random session id in an
+HttpOnly, Secure, SameSite=Strict cookie; the API key never leaves the sign-in form.
+"""
 
 from __future__ import annotations
 
+import hmac
+import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, File, Form, Request, UploadFile
+from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import store
 from api.app import TEMPLATES
-from api.deps import SessionsDep, SettingsDep, TenantDep
-from api.uploads import accept_upload
+from api.deps import SESSION_COOKIE, SessionsDep, SettingsDep, TenantDep
+from api.uploads import accept_upload, receive_upload
+from auditor.errors import AuditError
 from auditor.report.audit import audit_html
 
 router = APIRouter(include_in_schema=False)
+CSRF_COOKIE = "auditor_csrf"
+
+
+class CsrfRefused(AuditError):
+    status = 403
+
+
+def _csrf_token(request: Request) -> str:
+    token = request.cookies.get(CSRF_COOKIE) or getattr(request.state, "csrf", None)
+    if not token:
+        token = request.state.csrf = secrets.token_urlsafe(32)
+    return token
+
+
+def render(request: Request, template: str, context: dict, status_code: int = 200):
+    """A page with the CSRF token in its context, and the cookie it must match set if the browser lacks it."""
+    token = _csrf_token(request)
+    response = TEMPLATES.TemplateResponse(request, template, {**context, "csrf": token}, status_code=status_code)
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/")
+    return response
+
+
+def check_csrf(request: Request, submitted: str | None) -> None:
+    cookie = request.cookies.get(CSRF_COOKIE)
+    if not cookie or not submitted or not hmac.compare_digest(cookie.encode(), submitted.encode()):
+        raise CsrfRefused("The form has expired or did not come from this service's pages.",
+                          "Reload the page and submit it again.")
 
 
 @router.get("/", response_class=HTMLResponse)
 def index(request: Request, sessions: SessionsDep, tenant: TenantDep, q: str | None = None):
     docs, total = store.list_documents(sessions=sessions, tenant=tenant, q=q, limit=200)
-    return TEMPLATES.TemplateResponse(request, "index.html", {"docs": docs, "total": total, "q": q or "",
-                                                              "tenant": tenant})
+    return render(request, "index.html", {"docs": docs, "total": total, "q": q or "", "tenant": tenant,
+                                          "signed_in": bool(request.cookies.get(SESSION_COOKIE))})
 
 
 @router.post("/upload")
-async def upload(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep,
-                 file: Annotated[UploadFile, File()]):
-    doc, _job, _created = accept_upload(file, request=request, settings=settings, sessions=sessions, tenant=tenant)
+async def upload(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep):
+    store.check_job_quota(sessions=sessions, tenant=tenant, max_jobs=settings.tenant_max_jobs)
+    received = await receive_upload(request, max_bytes=settings.max_upload_bytes, directory=settings.tmp_dir)
+    try:
+        check_csrf(request, received.fields.get("csrf"))
+    except CsrfRefused:
+        received.discard()
+        raise
+    doc, _job, _created = accept_upload(received, request=request, settings=settings, sessions=sessions, tenant=tenant)
     return RedirectResponse(f"/agreements/{doc.id}", status_code=303)
 
 
@@ -34,7 +78,7 @@ async def upload(request: Request, settings: SettingsDep, sessions: SessionsDep,
 def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, tenant: TenantDep):
     doc = store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     if doc.status != "done":
-        return TEMPLATES.TemplateResponse(request, "pending.html", {"doc": doc})
+        return render(request, "pending.html", {"doc": doc})
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     report = audit_html(audit)
     nav = TEMPLATES.get_template("_nav.html").render(doc=doc)
@@ -51,13 +95,34 @@ def compare_page(request: Request, sessions: SessionsDep, tenant: TenantDep, a: 
     if a and b:
         comparison = compare_audits(store.get_audit(sessions=sessions, tenant=tenant, doc_id=a),
                                     store.get_audit(sessions=sessions, tenant=tenant, doc_id=b))
-    return TEMPLATES.TemplateResponse(request, "compare.html", {"docs": done, "a": a, "b": b, "comparison": comparison})
+    return render(request, "compare.html", {"docs": done, "a": a, "b": b, "comparison": comparison})
+
+
+@router.get("/login", response_class=HTMLResponse)
+def login_page(request: Request):
+    return render(request, "login.html", {"error": None})
 
 
 @router.post("/login")
-def login(key: Annotated[str, Form()], sessions: SessionsDep):
-    if store.tenant_for_key(sessions=sessions, key=key) is None:
-        raise store.Forbidden("That API key is not valid.", "Ask your administrator for a key.")
+def login(request: Request, sessions: SessionsDep, key: Annotated[str, Form(max_length=200)],
+          csrf: Annotated[str, Form(max_length=200)] = ""):
+    check_csrf(request, csrf)
+    session_id = store.start_session(sessions=sessions, key=key.strip())
+    if session_id is None:
+        return render(request, "login.html", {"error": "That API key is not valid or has been revoked."},
+                      status_code=401)
     response = RedirectResponse("/", status_code=303)
-    response.set_cookie("auditor_key", key, httponly=True, samesite="strict")
+    response.set_cookie(SESSION_COOKIE, session_id, httponly=True, secure=True, samesite="strict", path="/",
+                        max_age=store.SESSION_DAYS * 86400)
+    return response
+
+
+@router.post("/logout")
+def logout(request: Request, sessions: SessionsDep, csrf: Annotated[str, Form(max_length=200)] = ""):
+    check_csrf(request, csrf)
+    session_id = request.cookies.get(SESSION_COOKIE)
+    if session_id:
+        store.end_session(sessions=sessions, session_id=session_id)
+    response = RedirectResponse("/login", status_code=303)
+    response.delete_cookie(SESSION_COOKIE, path="/", secure=True, httponly=True, samesite="strict")
     return response

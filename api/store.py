@@ -11,12 +11,13 @@ import os
 import re
 import secrets
 import tempfile
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from sqlalchemy import delete, func, or_, select, text, update
 from sqlalchemy.orm import sessionmaker
 
-from api.db import PUBLIC_TENANT, ApiKey, AuditRecord, Document, Job, ProvisionRow, now
+from api.db import PUBLIC_TENANT, ApiKey, AuditRecord, Document, Job, ProvisionRow, WebSession, now
 from auditor.assess.model import Audit
 from auditor.errors import AuditError, DocumentTooLarge, EmptyDocument
 
@@ -29,6 +30,10 @@ class NotFound(AuditError):
 
 class Forbidden(AuditError):
     status = 401
+
+
+class TooManyRequests(AuditError):
+    status = 429
 
 
 # ---------------------------------------------------------------- keys
@@ -67,9 +72,52 @@ def active_key_count(*, sessions: sessionmaker) -> int:
 
 
 def tenant_for_key(*, sessions: sessionmaker, key: str) -> str | None:
+    row = _active_key(sessions=sessions, key=key)
+    return row.tenant if row else None
+
+
+def _active_key(*, sessions: sessionmaker, key: str) -> ApiKey | None:
     with sessions() as s:
-        row = s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
-        return row.tenant if row else None
+        return s.scalar(select(ApiKey).where(ApiKey.key_hash == hash_key(key), ApiKey.revoked_at.is_(None)))
+
+
+def key_ever_created(*, sessions: sessionmaker) -> bool:
+    """Open mode ends for good with the first key: revoking the last one never reopens the service."""
+    with sessions() as s:
+        return (s.scalar(select(func.count()).select_from(ApiKey)) or 0) > 0
+
+
+# ---------------------------------------------------------------- web sessions
+
+SESSION_DAYS = 7
+
+
+def start_session(*, sessions: sessionmaker, key: str) -> str | None:
+    """Sign a browser in with an API key; returns the session id for the cookie (the key never leaves)."""
+    row = _active_key(sessions=sessions, key=key)
+    if row is None:
+        return None
+    session_id = secrets.token_urlsafe(32)
+    with sessions.begin() as s:
+        s.add(WebSession(id_hash=hash_key(session_id), tenant=row.tenant, key_id=row.id,
+                         expires_at=now() + timedelta(days=SESSION_DAYS)))
+        s.execute(delete(WebSession).where(WebSession.expires_at < now()))
+    return session_id
+
+
+def tenant_for_session(*, sessions: sessionmaker, session_id: str) -> str | None:
+    with sessions() as s:
+        row = s.execute(select(WebSession.tenant, WebSession.expires_at).join(ApiKey, ApiKey.id == WebSession.key_id)
+                        .where(WebSession.id_hash == hash_key(session_id), ApiKey.revoked_at.is_(None))).first()
+    if row is None:
+        return None
+    tenant, expires = row
+    return tenant if _aware(expires) > now() else None
+
+
+def end_session(*, sessions: sessionmaker, session_id: str) -> None:
+    with sessions.begin() as s:
+        s.execute(delete(WebSession).where(WebSession.id_hash == hash_key(session_id)))
 
 
 # ---------------------------------------------------------------- uploads
@@ -79,11 +127,41 @@ def document_id(tenant: str, sha256: str) -> str:
     return hashlib.sha256(f"{tenant}\0{sha256}".encode()).hexdigest()[:32]
 
 
+_BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
 def safe_filename(name: str | None) -> str:
-    """A display name only: never used as a path."""
+    """A display name only: never used as a path. Bidirectional controls go ("\u202etxt.exe" spoofs a name)."""
     base = (name or "upload").replace("\\", "/").rsplit("/", 1)[-1]
-    base = re.sub(r"[\x00-\x1f<>:\"|?*]", "_", base).strip(" .") or "upload"
+    base = _BIDI_CONTROLS.sub("", base)
+    base = re.sub(r"[\x00-\x1f\x7f<>:\"|?*]", "_", base).strip(" .") or "upload"
     return base[:200]
+
+
+# ---------------------------------------------------------------- quotas (per tenant, checked before work is taken on)
+
+
+def check_job_quota(*, sessions: sessionmaker, tenant: str, max_jobs: int) -> None:
+    """Refuse a new upload while the tenant already has ``max_jobs`` audits queued or running."""
+    with sessions() as s:
+        pending = s.scalar(select(func.count()).select_from(Job).where(
+            Job.tenant == tenant, Job.status.in_(("queued", "running")))) or 0
+    if pending >= max_jobs:
+        raise TooManyRequests(f"You have {pending} audits queued or running, the most one tenant may have.",
+                              "Wait for some to finish, then upload again.")
+
+
+def stored_bytes(*, sessions: sessionmaker, tenant: str) -> int:
+    with sessions() as s:
+        return int(s.scalar(select(func.coalesce(func.sum(Document.size), 0)).where(Document.tenant == tenant)) or 0)
+
+
+def check_storage_quota(*, sessions: sessionmaker, tenant: str, adding: int, max_bytes: int) -> None:
+    used = stored_bytes(sessions=sessions, tenant=tenant)
+    if used + adding > max_bytes:
+        raise TooManyRequests(f"This upload ({adding:,} bytes) would take your stored agreements to "
+                              f"{used + adding:,} bytes, over your {max_bytes:,}-byte quota.",
+                              "Delete agreements you no longer need, or ask the administrator for a larger quota.")
 
 
 def spool_upload(stream, *, max_bytes: int, directory: Path) -> tuple[Path, str, int]:
@@ -143,8 +221,10 @@ def list_documents(*, sessions: sessionmaker, tenant: str, q: str | None = None,
                    limit: int = 50) -> tuple[list[Document], int]:
     where = [_visible(tenant)]
     if q:
-        like = f"%{q.lower()}%"
-        where.append(or_(func.lower(Document.title).like(like), func.lower(Document.filename).like(like)))
+        escaped = q.lower().replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+        like = f"%{escaped}%"
+        where.append(or_(func.lower(Document.title).like(like, escape="\\"),
+                         func.lower(Document.filename).like(like, escape="\\")))
     with sessions() as s:
         total = s.scalar(select(func.count()).select_from(Document).where(*where)) or 0
         rows = s.scalars(select(Document).where(*where).order_by(Document.created_at.desc(), Document.id)
@@ -206,11 +286,48 @@ def requeue_interrupted(*, sessions: sessionmaker) -> int:
         return result.rowcount or 0
 
 
+def _fair_picks(s, limit: int) -> list[tuple[str, str, str]]:
+    """Up to ``limit`` queued jobs, round-robin across tenants: the tenant with the fewest audits running
+    goes first, then the one served least recently (never served: first), then the one waiting longest,
+    so one tenant's burst never makes the others wait behind it."""
+    running = dict(s.execute(select(Job.tenant, func.count()).where(Job.status == "running").group_by(Job.tenant)).all())
+    waiting = dict(s.execute(select(Job.tenant, func.min(Job.created_at)).where(Job.status == "queued")
+                             .group_by(Job.tenant)).all())
+    served = {t: _aware(when) for t, when in s.execute(
+        select(Job.tenant, func.max(Job.started_at)).where(Job.tenant.in_(list(waiting)), Job.started_at.is_not(None))
+        .group_by(Job.tenant)).all()}
+    never = datetime.min.replace(tzinfo=timezone.utc)
+    picks: list[tuple[str, str, str]] = []
+    taken: set[str] = set()
+    while len(picks) < limit and waiting:
+        tenant = min(waiting, key=lambda t: (running.get(t, 0), served.get(t) or never, _aware(waiting[t]), t))
+        row = s.execute(select(Job.id, Job.document_id, Job.tenant, Job.created_at)
+                        .where(Job.status == "queued", Job.tenant == tenant, Job.id.not_in(taken or [""]))
+                        .order_by(Job.created_at, Job.id).limit(2)).all()
+        if not row:
+            del waiting[tenant]
+            continue
+        job_id, document_id, _tenant, _created = row[0]
+        picks.append((job_id, document_id, tenant))
+        taken.add(job_id)
+        running[tenant] = running.get(tenant, 0) + 1
+        served[tenant] = now()
+        if len(row) > 1:
+            waiting[tenant] = row[1][3]
+        else:
+            del waiting[tenant]
+    return picks
+
+
+def _aware(when: datetime | None) -> datetime | None:
+    """SQLite hands back naive UTC datetimes, PostgreSQL aware ones: compare them as aware."""
+    return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
 def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, str]]:
-    """Mark up to ``limit`` queued jobs running; return (job id, document id, tenant)."""
+    """Mark up to ``limit`` queued jobs running, fairly across tenants; return (job id, document id, tenant)."""
     with sessions.begin() as s:
-        queued = s.execute(select(Job.id, Job.document_id, Job.tenant).where(Job.status == "queued")
-                           .order_by(Job.created_at, Job.id).limit(limit)).all()
+        queued = _fair_picks(s, limit)
         out = []
         for job_id, document_id, tenant in queued:
             # Compare-and-set: an upload deleted since the select is skipped, not a failed transaction.
@@ -244,14 +361,29 @@ def finish_job(*, sessions: sessionmaker, job_id: str, audit_json: str | None, e
             "statuses": {g.id: g.status for g in audit.assessments}, "tensions": len(audit.tensions),
             "labels": sorted({label for p in audit.provisions for label in p.labels})}))
         for p in audit.provisions:
-            s.add(ProvisionRow(document_id=doc.id, tenant=doc.tenant, provision_id=p.id, article=p.number,
-                               title=p.title, labels=" ".join(p.labels), page_start=p.page_start, text=p.text))
+            s.add(ProvisionRow(document_id=doc.id, tenant=doc.tenant, provision_id=_fit(ProvisionRow.provision_id, p.id),
+                               article=_fit(ProvisionRow.article, p.number), title=p.title,
+                               labels=" ".join(p.labels), page_start=p.page_start, text=p.text))
         doc.status, doc.error = "done", None
         doc.title = audit.agreement.title or doc.filename
-        doc.language = audit.agreement.language
-        doc.date_signed = audit.agreement.date_signed
+        doc.language = _fit(Document.language, audit.agreement.language)
+        doc.date_signed = _date(audit.agreement.date_signed)
         doc.pages = audit.agreement.pages or doc.pages
         job.status, job.error = "done", None
+
+
+def _fit(column, value: str | None) -> str | None:
+    """A value cut to its column's length: what a document says must never fail the write (PostgreSQL
+    refuses an over-long value where SQLite keeps it)."""
+    length = getattr(column.type, "length", None)
+    if value is None or length is None or len(value) <= length:
+        return value
+    return value[:length - 1] + "…"
+
+
+def _date(value: str | None) -> str | None:
+    """An ISO date (or year, or year-month) as the column keeps it; anything else is not a date."""
+    return value if value and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", value) else None
 
 
 def earlier_clauses(*, sessions: sessionmaker, tenant: str, exclude: str, limit: int = 200):

@@ -5,16 +5,24 @@ database, hands each to an idle worker process (models loaded once per
 process), and writes results back itself, so the database has one writer.
 A job over its time budget has its worker killed and replaced. Jobs left
 ``running`` by a killed server are re-queued at start, so nothing is lost.
+
+Each worker is bounded: its own process group (a budget kill takes Tesseract
+with it), an address-space limit inherited by its children, its own scratch
+folder under the data directory (swept when it is killed and at start), and
+caps on pages, rendered pixels and characters passed to the pipeline.
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing as mp
-from multiprocessing import connection
+import os
+import shutil
+import signal
 import threading
 import time
 from dataclasses import dataclass
+from multiprocessing import connection
 from pathlib import Path
 
 from sqlalchemy.orm import sessionmaker
@@ -24,8 +32,32 @@ from api import store
 log = logging.getLogger("auditor.worker")
 
 
-def _worker_main(conn, max_pages: int) -> None:
+@dataclass(frozen=True)
+class WorkerLimits:
+    max_pages: int
+    max_render_pixels: int
+    max_chars: int
+    memory_mb: int
+    scratch: Path  # this worker's temporary files go in scratch/<pid>
+
+
+def _confine(limits: WorkerLimits) -> None:
+    """Own process group, an address-space cap (children inherit it), temporary files in our own folder."""
+    import resource
+    import tempfile
+
+    os.setsid()
+    cap = limits.memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+    folder = limits.scratch / str(os.getpid())
+    folder.mkdir(parents=True, exist_ok=True)
+    os.environ["TMPDIR"] = str(folder)
+    tempfile.tempdir = str(folder)
+
+
+def _worker_main(conn, limits: WorkerLimits) -> None:
     """Runs in a child process: audit files on request, forever."""
+    _confine(limits)
     from auditor.classify import load_classifier
     from auditor.errors import AuditError
     from auditor.pipeline import ParseOptions, audit_file, default_precedents
@@ -33,6 +65,8 @@ def _worker_main(conn, max_pages: int) -> None:
 
     load_classifier()
     default_precedents()
+    options = ParseOptions(max_pages=limits.max_pages, max_render_pixels=limits.max_render_pixels,
+                           max_chars=limits.max_chars)
     conn.send(("ready", None, None))
     while True:
         try:
@@ -43,10 +77,14 @@ def _worker_main(conn, max_pages: int) -> None:
             return
         job_id, path = message
         try:
-            audit = audit_file(path, ParseOptions(max_pages=max_pages))
+            audit = audit_file(path, options)
             conn.send((job_id, audit_json(audit), None))
         except AuditError as exc:
             conn.send((job_id, None, str(exc)))
+        except MemoryError:
+            conn.send((job_id, None, f"The audit needed more than the {limits.memory_mb:,} MB of memory one audit may "
+                                     "use. Split the document, or raise AUDITOR_WORKER_MEMORY_MB."))
+            return  # a process that ran out of memory starts afresh
         except Exception as exc:  # reported on the job, never crashes the worker
             conn.send((job_id, None, f"internal error while auditing: {type(exc).__name__}: {exc}"))
 
@@ -62,12 +100,12 @@ class _Slot:
 
 class Supervisor:
     def __init__(self, *, sessions: sessionmaker, files_dir: Path, workers: int, time_budget: float,
-                 max_pages: int) -> None:
+                 limits: WorkerLimits) -> None:
         self.sessions = sessions
         self.files_dir = files_dir
         self.workers = workers
         self.time_budget = time_budget
-        self.max_pages = max_pages
+        self.limits = limits
         self._stop = threading.Event()
         self._wake = threading.Event()
         self._thread: threading.Thread | None = None
@@ -75,6 +113,7 @@ class Supervisor:
         self.slots: list[_Slot] = []
 
     def start(self) -> None:
+        shutil.rmtree(self.limits.scratch, ignore_errors=True)  # left by workers of a killed server
         requeued = store.requeue_interrupted(sessions=self.sessions)
         if requeued:
             log.warning("re-queued %d job(s) left running by a previous server", requeued)
@@ -97,11 +136,24 @@ class Supervisor:
                 pass
             slot.process.join(timeout=2)
             if slot.process.is_alive():
-                slot.process.kill()
+                self._kill(slot)
+
+    def _kill(self, slot: _Slot) -> None:
+        """The worker's whole process group (Tesseract included), then its scratch folder."""
+        try:
+            os.killpg(slot.process.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            slot.process.kill()
+        slot.process.join(timeout=5)
+        self._sweep(slot)
+
+    def _sweep(self, slot: _Slot) -> None:
+        if slot.process.pid:
+            shutil.rmtree(self.limits.scratch / str(slot.process.pid), ignore_errors=True)
 
     def _spawn(self) -> _Slot:
         parent, child = self._ctx.Pipe()
-        process = self._ctx.Process(target=_worker_main, args=(child, self.max_pages), daemon=True,
+        process = self._ctx.Process(target=_worker_main, args=(child, self.limits), daemon=True,
                                     name="audit-worker")
         process.start()
         child.close()
@@ -130,19 +182,19 @@ class Supervisor:
                 if job_id == "ready":
                     slot.ready = True
                     continue
-                store.finish_job(sessions=self.sessions, job_id=job_id, audit_json=body, error=error)
                 slot.job = None
+                self._finish(job_id, body, error)
             if slot.job and time.monotonic() - slot.started > self.time_budget:
                 log.warning("job %s over its %.0f s budget: worker restarted", slot.job, self.time_budget)
-                store.finish_job(sessions=self.sessions, job_id=slot.job, audit_json=None,
-                                 error=f"The audit took longer than the {self.time_budget:.0f}-second budget.")
-                slot.process.kill()
-                slot.process.join(timeout=5)
+                job_id, slot.job = slot.job, None
+                self._kill(slot)
+                self._finish(job_id, None, f"The audit took longer than the {self.time_budget:.0f}-second budget.")
                 self.slots[i] = self._spawn()
             elif not slot.process.is_alive():
+                self._sweep(slot)
                 if slot.job:
-                    store.finish_job(sessions=self.sessions, job_id=slot.job, audit_json=None,
-                                     error="The audit worker stopped unexpectedly on this document.")
+                    job_id, slot.job = slot.job, None
+                    self._finish(job_id, None, "The audit worker stopped unexpectedly on this document.")
                 self.slots[i] = self._spawn()
         idle = [s for s in self.slots if s.ready and s.job is None and s.process.is_alive()]
         if not idle:
@@ -150,3 +202,15 @@ class Supervisor:
         for (job_id, doc_id, _tenant), slot in zip(store.claim_jobs(sessions=self.sessions, limit=len(idle)), idle):
             slot.job, slot.started = job_id, time.monotonic()
             slot.conn.send((job_id, str(self.files_dir / doc_id)))
+
+    def _finish(self, job_id: str, body: str | None, error: str | None) -> None:
+        """Record a job's end. If the result cannot be saved, the job fails with the reason: it never stays running."""
+        try:
+            store.finish_job(sessions=self.sessions, job_id=job_id, audit_json=body, error=error)
+        except Exception as exc:  # noqa: BLE001 - any storage failure ends the job, with its reason
+            log.exception("could not save the result of job %s", job_id)
+            reason = f"The audit finished but could not be saved ({type(exc).__name__}); it has been logged."
+            try:
+                store.finish_job(sessions=self.sessions, job_id=job_id, audit_json=None, error=reason)
+            except Exception:  # noqa: BLE001
+                log.exception("could not mark job %s failed either", job_id)

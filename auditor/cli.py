@@ -44,6 +44,10 @@ def reports_errors(func: F) -> F:
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except MemoryError:
+            typer.echo("error: this machine ran out of memory for the document. Split it, or run it where "
+                       "more memory is free.", err=True)
+            raise typer.Exit(3) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -391,6 +395,8 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to bind (127.0.0.1: this machine only).")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port.")] = 8000,
     workers: Annotated[Optional[int], typer.Option(help="Audit worker processes (default: AUDITOR_WORKERS or 2).")] = None,
+    open_mode: Annotated[bool, typer.Option("--open", help="No keys, for one person on this machine: only bound to "
+                                                           "127.0.0.1 and until a first key is created.")] = False,
 ) -> None:
     """Run the web service: API under /api/v1, pages at /, sample agreements audited on first start."""
     import logging
@@ -401,7 +407,8 @@ def serve(
     from api.app import create_app
     from api.settings import Settings
 
-    overrides = {"host": host, "port": port} | ({"workers": workers} if workers else {})
+    overrides = {"host": host, "port": port} | ({"workers": workers} if workers else {}) | (
+        {"open": True} if open_mode else {})
     try:
         settings = Settings(**overrides)
     except ValueError as exc:

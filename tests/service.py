@@ -27,8 +27,11 @@ def free_port() -> int:
 class Server:
     """``auditor serve`` in its own process group, on a free port, with its own data directory."""
 
-    def __init__(self, data_dir: Path, *, database_url: str | None = None, env: dict | None = None) -> None:
+    def __init__(self, data_dir: Path, *, database_url: str | None = None, env: dict | None = None,
+                 open_mode: bool = True) -> None:
+        """``open_mode``: started with --open, as `make run` does (it ends once a key is created)."""
         self.data_dir = data_dir
+        self.open_mode = open_mode
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.env = {**os.environ, "AUDITOR_DATA_DIR": str(data_dir), **(env or {})}
@@ -40,7 +43,8 @@ class Server:
     def start(self, timeout: float = 90) -> "Server":
         self.data_dir.mkdir(parents=True, exist_ok=True)
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "auditor", "serve", "--port", str(self.port)], cwd=REPO, env=self.env,
+            [sys.executable, "-m", "auditor", "serve", "--port", str(self.port), *(["--open"] if self.open_mode else [])],
+            cwd=REPO, env=self.env,
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.time() + timeout
         while time.time() < deadline:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import time
 
 import httpx
 import pytest
@@ -32,6 +33,17 @@ def rcep_upload(clients, rcep_chapter12):
     job = wait_for_job(a, body["job"]["id"])
     assert job["status"] == "done", job
     return body
+
+
+def _wait_for_public_samples(client, timeout: float = 120) -> None:
+    """The samples are queued at start like any upload; the fair queue interleaves them with the tenants' own."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        public = [d for d in client.get("/api/v1/agreements", params={"limit": 200}).json()["data"] if d["public"]]
+        if public and all(d["status"] == "done" for d in public):
+            return
+        time.sleep(0.25)
+    raise TimeoutError("the public samples were not audited")
 
 
 def test_health_is_open_and_api_needs_a_key(server):
@@ -99,6 +111,7 @@ def test_provision_search_by_label_and_words(clients, rcep_upload):
     assert page1["count"] == page2["count"] > 10
     assert {h["provision_id"] + h["agreement_id"] for h in page1["data"]}.isdisjoint(
         {h["provision_id"] + h["agreement_id"] for h in page2["data"]})
+    _wait_for_public_samples(a)
     accented = a.get("/api/v1/provisions", params={"q": "comercio electrónico"}).json()
     assert accented["count"] > 0  # the public Chile-Colombia sample, through the full-text index
 
@@ -121,6 +134,7 @@ def test_delete_removes_file_and_audit_but_not_other_tenants_copy(server, client
 
 def test_precedents_include_earlier_audits_of_the_same_tenant_only(server, clients, rcep_upload):
     a, b = clients
+    _wait_for_public_samples(a)
     with shared_file(TOTA / "pta_145.xml").open("rb") as fh:  # EU-Korea, audited by tenant B only
         up = b.post("/api/v1/agreements", files={"file": ("eu-korea.xml", fh)}).json()
     wait_for_job(b, up["job"]["id"])

@@ -100,3 +100,35 @@ def test_finish_survives_an_upload_deleted_while_its_job_is_finished(sessions, t
     with factory() as s:  # nothing of the deleted upload left behind
         assert s.scalar(select(func.count()).select_from(ProvisionRow)) == 0
         assert s.scalar(select(func.count()).select_from(AuditRecord)) == 0
+
+
+def test_a_result_that_cannot_be_saved_fails_its_job_with_the_reason(tmp_path, monkeypatch):
+    """M4: the database refusing a result must end the job (failed, with why), never leave it running."""
+    from api import store
+    from api.db import make_engine, migrate, session_factory
+    from api.worker import Supervisor, WorkerLimits
+
+    url = f"sqlite:///{tmp_path / 'a.db'}"
+    migrate(url)
+    sessions = session_factory(make_engine(url))
+    spooled = tmp_path / "up.txt"
+    spooled.write_bytes(b"Article 1\nCulture.\n")
+    doc, job, _ = store.register_upload(sessions=sessions, files_dir=tmp_path / "files", tenant="t", spooled=spooled,
+                                        sha256="0" * 64, size=19, filename="up.txt", fmt="text", pages=None)
+    assert store.claim_jobs(sessions=sessions, limit=1)
+    real = store.finish_job
+    calls = []
+
+    def refusing(**kwargs):
+        calls.append(kwargs)
+        if kwargs["audit_json"] is not None:
+            raise RuntimeError("value too long for type character varying(16)")
+        return real(**kwargs)
+
+    monkeypatch.setattr(store, "finish_job", refusing)
+    supervisor = Supervisor(sessions=sessions, files_dir=tmp_path / "files", workers=0, time_budget=10,
+                            limits=WorkerLimits(10, 10, 10, 10, tmp_path / "scratch"))
+    supervisor._finish(job.id, '{"not": "saved"}', None)
+    saved = store.get_job(sessions=sessions, tenant="t", job_id=job.id)
+    assert saved.status == "failed" and "could not be saved" in saved.error
+    assert store.get_document(sessions=sessions, tenant="t", doc_id=doc.id).status == "failed"

@@ -2,26 +2,32 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, File, Query, Request, UploadFile
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, PlainTextResponse, Response
 
 from api import store
 from api.deps import SessionsDep, SettingsDep, TenantDep
 from api.schemas import AgreementPublic, AgreementsPublic, UploadAccepted, agreement_public, job_public
-from api.uploads import accept_upload
+from api.uploads import UPLOAD_BODY, accept_upload, receive_upload
 from auditor.assess.model import Audit
 from auditor.report.audit import audit_csv, audit_html
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 
 
-@router.post("", status_code=202, response_model=UploadAccepted,
+@router.post("", status_code=202, response_model=UploadAccepted, openapi_extra=UPLOAD_BODY,
              responses={413: {"description": "Too large"}, 415: {"description": "Not a readable agreement"},
-                        422: {"description": "Corrupt, encrypted or empty"}})
-async def upload_agreement(request: Request, settings: SettingsDep, sessions: SessionsDep, tenant: TenantDep,
-                           file: Annotated[UploadFile, File(description="PDF, ToTA XML, HTML or text")]) -> UploadAccepted:
-    """Store an agreement (content-addressed: the same file twice is one document) and queue its audit."""
-    doc, job, created = accept_upload(file, request=request, settings=settings, sessions=sessions, tenant=tenant)
+                        422: {"description": "Empty"}, 429: {"description": "Over your queue or storage quota"}})
+async def upload_agreement(request: Request, settings: SettingsDep, sessions: SessionsDep,
+                           tenant: TenantDep) -> UploadAccepted:
+    """Store an agreement (content-addressed: the same file twice is one document) and queue its audit.
+
+    The file (multipart field ``file``) is read only after the key is checked, and checked only by its
+    first bytes here: a file the engine cannot read fails its job, with the reason, in the worker.
+    """
+    store.check_job_quota(sessions=sessions, tenant=tenant, max_jobs=settings.tenant_max_jobs)
+    received = await receive_upload(request, max_bytes=settings.max_upload_bytes, directory=settings.tmp_dir)
+    doc, job, created = accept_upload(received, request=request, settings=settings, sessions=sessions, tenant=tenant)
     return UploadAccepted(id=doc.id, job=job_public(job), duplicate=not created)
 
 
