@@ -47,12 +47,19 @@ def _confine(limits: WorkerLimits) -> None:
     import tempfile
 
     os.setsid()
+    # One thread per worker: parallelism comes from the workers, and BLAS thread buffers only take address space.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     cap = limits.memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
     folder = limits.scratch / str(os.getpid())
     folder.mkdir(parents=True, exist_ok=True)
     os.environ["TMPDIR"] = str(folder)
     tempfile.tempdir = str(folder)
+
+
+def _resident_mb() -> float:
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
 
 
 def _worker_main(conn, limits: WorkerLimits) -> None:
@@ -62,6 +69,9 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
     from auditor.errors import AuditError
     from auditor.pipeline import ParseOptions, audit_file, default_precedents
     from auditor.report.audit import audit_json
+
+    import PIL.Image  # noqa: F401 - what OCR needs, mapped now rather than under memory pressure mid-audit
+    import pypdfium2  # noqa: F401
 
     load_classifier()
     default_precedents()
@@ -76,17 +86,25 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
         if message is None:
             return
         job_id, path = message
+        body, error, retire = None, None, False
         try:
-            audit = audit_file(path, options)
-            conn.send((job_id, audit_json(audit), None))
+            body = audit_json(audit_file(path, options))
         except AuditError as exc:
-            conn.send((job_id, None, str(exc)))
+            error = str(exc)
         except MemoryError:
-            conn.send((job_id, None, f"The audit needed more than the {limits.memory_mb:,} MB of memory one audit may "
-                                     "use. Split the document, or raise AUDITOR_WORKER_MEMORY_MB."))
-            return  # a process that ran out of memory starts afresh
+            error = (f"The audit needed more than the {limits.memory_mb:,} MB of memory one audit may use. "
+                     "Split the document, or raise AUDITOR_WORKER_MEMORY_MB.")
+            retire = True  # a process that ran out of memory starts afresh
         except Exception as exc:  # reported on the job, never crashes the worker
-            conn.send((job_id, None, f"internal error while auditing: {type(exc).__name__}: {exc}"))
+            error = f"internal error while auditing: {type(exc).__name__}: {exc}"
+        # A big document leaves the heap grown: start afresh rather than audit the next one cramped. The
+        # supervisor hears it before the result, so it never hands this process another job.
+        retire = retire or _resident_mb() > limits.memory_mb / 2
+        if retire:
+            conn.send(("retiring", None, None))
+        conn.send((job_id, body, error))
+        if retire:
+            return
 
 
 @dataclass
@@ -179,8 +197,8 @@ class Supervisor:
                     job_id, body, error = slot.conn.recv()
                 except (EOFError, OSError):
                     break
-                if job_id == "ready":
-                    slot.ready = True
+                if job_id in ("ready", "retiring"):
+                    slot.ready = job_id == "ready"
                     continue
                 slot.job = None
                 self._finish(job_id, body, error)
