@@ -58,7 +58,7 @@ class DocumentMetadata(BaseModel):
     date_into_force: str | None = None
     language: Language | None = None
     source: str | None = None
-    format: Literal["pdf", "tota-xml", "html", "text"]
+    format: Literal["pdf", "tota-xml", "html", "text", "rtf"]
     treaty_identifier: str | None = None
     engine: str | None = None
 

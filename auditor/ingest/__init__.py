@@ -14,11 +14,11 @@ from typing import Literal
 from auditor.errors import DocumentTooLarge, EmptyDocument, InputNotFound, UnsupportedInput
 from auditor.ingest.clean import clean_pages
 from auditor.ingest.language import detect_language
-from auditor.ingest.markup import decode_text, read_html, read_text, read_tota
+from auditor.ingest.markup import decode_text, read_html, read_rtf, read_text, read_tota
 from auditor.ingest.pdf import MAX_RENDER_PIXELS, Engine, OcrMode, read_pdf
 from auditor.model import DocumentMetadata, IngestedDocument
 
-Format = Literal["pdf", "tota-xml", "html", "text"]
+Format = Literal["pdf", "tota-xml", "html", "text", "rtf"]
 
 _BINARY_SIGNATURES = {
     b"PK\x03\x04": "a ZIP archive (perhaps a Word .docx or an .xlsx file)",
@@ -26,7 +26,6 @@ _BINARY_SIGNATURES = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
-    b"{\\rtf": "an RTF document",
     b"\x1f\x8b": "a gzip archive",
     b"II*\x00": "a TIFF image",
     b"MM\x00*": "a TIFF image",
@@ -40,6 +39,8 @@ def sniff_format(data: bytes) -> Format:
     head = data[:1024]
     if b"%PDF-" in head:
         return "pdf"
+    if head.lstrip().startswith(b"{\\rtf"):
+        return "rtf"
     for signature, what in _BINARY_SIGNATURES.items():
         if head.startswith(signature):
             raise UnsupportedInput(
@@ -86,6 +87,8 @@ def ingest_bytes(
         raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages, max_render_pixels=max_render_pixels)
     elif fmt == "html":
         title, raw = read_html(data)
+    elif fmt == "rtf":
+        raw = read_rtf(data)
     else:
         raw = read_text(data)
     _check_chars(sum(len(p.text) for p in raw), max_chars)

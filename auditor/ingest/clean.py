@@ -111,6 +111,9 @@ def _marker_position(lines: list[str], number: str, before: int) -> tuple[int, i
     return None
 
 
+MAX_PRINTED_PAGE_LINES = 150  # more lines than any printed page has
+
+
 def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[str], list[Footnote], dict[str, int], int]:
     """Separate the footnote block at the bottom of a page from its body.
 
@@ -119,6 +122,10 @@ def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[s
     the marker N appears in the body above it. Each later "N+1 text" line
     starts the next note; other lines continue the current one.
     """
+    if len(lines) > MAX_PRINTED_PAGE_LINES:
+        # Not a printed page but a whole text (an extraction with no page breaks): its notes sit inline
+        # where the extraction put them, and a "1 Due to ..." line halfway down must not swallow the rest.
+        return lines, [], {}, expected
     start = None
     low = max(0, len(lines) // 3)
     starts = {i: m for i in range(low, len(lines)) if (m := _FOOTNOTE_LINE.match(lines[i]))}

@@ -184,6 +184,20 @@ def decode_text(data: bytes) -> str:
         return data.decode("latin-1")
 
 
+def read_rtf(data: bytes) -> list[RawPage]:
+    """RTF (Word's interchange format) to text with striprtf, in the code page the file declares."""
+    from striprtf.striprtf import rtf_to_text
+
+    m = re.search(rb"\\ansicpg(\d{3,5})", data[:2048])
+    codec = declared_charset(f"cp{m.group(1).decode()}") if m else None
+    try:
+        text = rtf_to_text(data.decode("latin-1"), encoding=codec or "cp1252", errors="replace")
+    except Exception as exc:  # noqa: BLE001 - striprtf raises plain exceptions on malformed groups
+        raise CorruptDocument(f"The RTF could not be read ({type(exc).__name__}: {exc}).",
+                              "Save it again from the word processor, or as PDF.") from exc
+    return read_text(text.encode("utf-8"))
+
+
 def read_text(data: bytes) -> list[RawPage]:
     text = decode_text(data)
     if not text.strip():

@@ -191,11 +191,52 @@ def _toc_like(page_lines: list[_Line]) -> bool:
     return headingish / len(page_lines) >= 0.3
 
 
+_TOC_KINDS = ("preamble", "chapter", "part", "section", "article", "annex", "protocol")
+
+
+def _heading_key(text: str) -> tuple[str, str | None] | None:
+    heading = match_heading(text)
+    if heading is None or heading.kind not in _TOC_KINDS:
+        return None
+    return heading.kind, heading.number
+
+
+def _end_of_contents(lines: list[_Line], start: int) -> int | None:
+    """Where the body begins after a table of contents: where the contents' first entries appear again.
+
+    A table of contents lists the headings the body then repeats ("CHAPTER 1 GENERAL PROVISIONS",
+    "Article 1.1 ..."), so the body starts at the next occurrence of its first entry (or, if the
+    body does not repeat that one, of its second or third). This holds for a text with no pages as
+    for a PDF whose contents run over several pages.
+    """
+    keys: list[tuple[int, tuple[str, str | None]]] = []
+    for j in range(start + 1, min(start + 60, len(lines))):
+        key = _heading_key(lines[j].text)
+        if key and key not in [k for _, k in keys]:
+            keys.append((j, key))
+            if len(keys) == 3:
+                break
+    for position, key in keys:
+        for k in range(position + 1, len(lines)):
+            if _heading_key(lines[k].text) == key and not _listed_entry(lines, k):
+                return k
+    return None
+
+
+def _listed_entry(lines: list[_Line], k: int) -> bool:
+    """Still inside the contents: the next lines are headings too, with no prose between."""
+    following = [ln.text for ln in lines[k + 1:k + 4]]
+    return len(following) == 3 and all(_heading_key(t) for t in following)
+
+
 def _skip_table_of_contents(lines: list[_Line]) -> list[_Line]:
     limit = max(40, len(lines) // 8)
     start = next((i for i, ln in enumerate(lines[:limit]) if TOC.match(ln.text)), None)
     if start is None:
         return lines
+    body = _end_of_contents(lines, start)
+    if body is not None:
+        return lines[:start] + lines[body:]
     toc_page = lines[start].page
     end = start
     while end < len(lines) and lines[end].page == toc_page:
@@ -245,6 +286,8 @@ class _TextParser:
 
     def _take_title(self, i: int, heading: Heading, upper_only: bool) -> tuple[str, int]:
         """Title on the heading line, or on the lines after it. Returns (title, next index)."""
+        if heading.body:  # a run-in article: its text follows on the heading line, no title lines below
+            return tidy_title(heading.title, self.acronyms) if heading.title else "", i + 1
         parts = [heading.title] if heading.title else []
         j = i + 1
         while j < len(self.lines) and len(parts) < 4:
@@ -358,7 +401,10 @@ class _TextParser:
                 kind = "annex-article" if self.annex else (
                     "final" if self.chapter and self.chapter.title and _FINAL_CHAPTER.search(self.chapter.title) else "article")
                 self._start(kind, heading.number, title, line)
-                self._carry_notes(lines[i:j])
+                if heading.body:
+                    self.current.lines.append(_Line(page=line.page, text=heading.body, notes=list(line.notes)))
+                else:
+                    self._carry_notes(lines[i:j])
                 seen_body_heading = True
                 i = j
                 continue

@@ -20,14 +20,20 @@ _NUM_WORDS = {
 }
 _ROMAN = re.compile(r"^[IVXLC]+$")
 _NUMBER = (
-    r"(?P<num>\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?(?:bis|ter|quater)|[A-Z](?![a-z]))?"
+    # Compound numbers: "I-1", "I.1", "1-01", "2-3" (chapter and article), "8.61-F" and "132-A" (inserted
+    # articles: a hyphen and capitals, no spaces, so "5 - A Party" stays article 5).
+    r"(?P<num>(?:\d{1,4}|[IVXLC]{1,7})(?:[.\-–]\d{1,3}){1,3}(?:-[A-Z]{1,2}(?![A-Za-z]))?(?![\d.]\d)"
+    r"|\d{1,4}(?:\.\d{1,3}){0,3}-[A-Z]{1,2}(?![A-Za-z])"
+    r"|\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?(?:bis|ter|quater)|[A-Z](?![a-z]))?"
     r"|[IVXLC]{1,7}(?![A-Za-z])|[A-Z](?=\s*$|\s*[:.\-–—])"
     r"|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|premier|première|1er|primero|primera|único|unico|unique)(?![A-Za-z]))"
 )
-_SEP = r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)"
+_SEP = r"(?P<sep>\s*[:.\-–—]{1,2}\s*|\s+|$)"
 
-ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|Art\.)\s*{_NUMBER}{_SEP}(?P<title>.*)$")
+# "Article – 1": some collections set a dash between the word and the number.
+ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|Art\.)\s*(?:[–—-]\s*)?{_NUMBER}{_SEP}"
+                     r"(?P<title>.*)$")
 CHAPTER = re.compile(rf"^\s*(?:CHAPTER|Chapter|CHAPITRE|Chapitre|CAPÍTULO|Capítulo|CAPITULO|Capitulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 PART = re.compile(rf"^\s*(?P<word>PART|Part|PARTIE|Partie|PARTE|Parte|TITLE|Title|TITRE|Titre|TÍTULO|Título|TITULO|Titulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 SECTION = re.compile(rf"^\s*(?:SECTION|Section|SECCIÓN|Sección|SECCION|Seccion)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
@@ -55,10 +61,17 @@ class Heading:
     title: str
     sep: str
     word: str = ""
+    body: str = ""  # a run-in article: its first paragraph, on the heading line ("Article 2 - The products ...")
+
+
+# A run-in title followed by the first numbered paragraph on the same line: "Tariff Elimination 1. Except ...".
+_TITLE_THEN_PARAGRAPH = re.compile(r"^(?P<title>[^.;:]{3,100}?)\s+(?P<body>\(?1[.)]\s+\S.*)$")
+RUN_IN_TITLE = 120  # a same-line "title" longer than this is the article's text
 
 
 def number_value(number: str | None) -> tuple[int, ...] | None:
-    """Comparable value of an article or chapter number: '12.3' -> (12, 3), 'XIV' -> (14,)."""
+    """Comparable value of an article or chapter number: '12.3' -> (12, 3), 'XIV' -> (14,), 'I-1' -> (1, 1),
+    '8.61-F' -> (8, 61, 6): each part a number, a Roman numeral or a letter."""
     if not number:
         return None
     n = number.strip()
@@ -67,12 +80,22 @@ def number_value(number: str | None) -> tuple[int, ...] | None:
         return (_NUM_WORDS[low],)
     if _ROMAN.match(n):
         return (_roman_to_int(n),)
+    if re.match(r"^(?:\d+|[IVXLC]+)(?:[.\-–](?:\d+|[A-Z]{1,2}))+$", n):
+        return tuple(_part_value(part) for part in re.split(r"[.\-–]", n))
     m = re.match(r"^(\d+(?:\.\d+)*)", n)
     if m:
         return tuple(int(x) for x in m.group(1).split("."))
     if len(n) == 1 and n.isalpha():
         return (ord(n.upper()) - 64,)
     return None
+
+
+def _part_value(part: str) -> int:
+    if part.isdigit():
+        return int(part)
+    if _ROMAN.match(part):
+        return _roman_to_int(part)
+    return sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(part)))
 
 
 def _roman_to_int(s: str) -> int:
@@ -125,7 +148,10 @@ def _title_ok(title: str, sep: str) -> bool:
 
 def match_heading(line: str) -> Heading | None:
     text = line.strip()
-    if not text or len(text) > 220:
+    if not text:
+        return None
+    if len(text) > 220:
+        return _run_in_article(text)
         return None
     if PREAMBLE.match(text):
         return Heading("preamble", None, "", "")
@@ -133,6 +159,8 @@ def match_heading(line: str) -> Heading | None:
         m = pattern.match(text)
         if m and _title_ok(m.group("title"), m.group("sep")):
             word = m.groupdict().get("word") or ""
+            if kind == "article":
+                return _article_heading(m)
             return Heading(kind, normalise_number(m.group("num")), m.group("title").strip(), m.group("sep"), word)
     m = ANNEX.match(text)
     if m and _title_ok(m.group("title"), m.group("sep")):
@@ -145,6 +173,26 @@ def match_heading(line: str) -> Heading | None:
     if m:
         return Heading("protocol", m.group("num"), m.group("title").strip(), m.group("sep"))
     return None
+
+
+def _article_heading(m: re.Match) -> Heading:
+    """An article heading; a same-line "title" that is really the first paragraph goes to the body."""
+    title, sep, body = m.group("title").strip(), m.group("sep"), ""
+    split = _TITLE_THEN_PARAGRAPH.match(title)
+    if split:
+        title, body = split.group("title").strip(), split.group("body")
+    elif (len(title) > RUN_IN_TITLE or sep.strip() in (".-", ".–", ":-")
+          or (sep.strip() in ("-", "–", "—") and (len(title.split()) > 8 or title.endswith((":", "."))))):
+        title, body = "", title  # "Article I-1.- The objectives of this Agreement are:" opens the text
+    return Heading("article", normalise_number(m.group("num")), title, sep, "", body)
+
+
+def _run_in_article(text: str) -> Heading | None:
+    """A long line is no heading, unless an article opens it with its text run in after a separator."""
+    m = ARTICLE.match(text)
+    if m is None or not m.group("sep").strip() or not _title_ok(m.group("title"), m.group("sep")):
+        return None
+    return _article_heading(m)
 
 
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",

@@ -1,0 +1,128 @@
+"""Agreements as other collections extracted them (shared/corpus/wild): one real text per layout family.
+
+Every expectation was read in the text itself. The families: a table of contents before the body
+(in a text with no page breaks), the whole article run in on its heading line, compound numbers
+(I-1, 3-04), a dash between the word and the number, numbering that restarts in a protocol far
+down a long single-page text, Mac OS Roman with CR line ends, and RTF.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from auditor.pipeline import parse_file
+from tests.conftest import CORPUS, shared_file
+
+WILD = CORPUS / "wild"
+
+
+def _parse(name: str):
+    return parse_file(shared_file(WILD / name))
+
+
+def _article(agreement, number: str, index: int = 0):
+    found = [p for p in agreement.provisions if p.number == number]
+    assert len(found) > index, f"no article {number} (index {index}) in {[p.number for p in agreement.provisions][:40]}"
+    return found[index]
+
+
+@pytest.mark.shared
+def test_contents_first_then_the_body_in_a_text_without_pages():
+    """Australia-Japan 2014: 'TABLE OF CONTENTS', every heading listed, then the body repeats them."""
+    agreement = _parse("AUS-JPN_NA__2014O.txt")
+    assert len(agreement.provisions) > 200
+    first = _article(agreement, "1.1")
+    assert first.title == "Establishment of a Free Trade Area"
+    assert (first.chapter.number, first.chapter.title) == ("1", "General Provisions")
+    assert first.text.startswith("The Parties hereby establish a free trade area")
+    assert [p.number for p in agreement.provisions].count("1.1") == 1  # the contents' entry is no provision
+    assert not any("Article 1.2 General Definitions" in p.text for p in agreement.provisions)
+
+
+@pytest.mark.shared
+def test_contents_first_in_mac_roman_with_cr_line_ends():
+    """Cameroon-UK 2021, as the manytreaties package stores UK texts: Mac OS Roman, CR line ends."""
+    agreement = _parse("CMR-GBR_NA__2021O.txt")
+    assert len(agreement.provisions) > 100
+    numbers = [p.number for p in agreement.provisions if p.number]
+    assert numbers[:5] == ["1", "2", "3", "4", "5"]
+
+
+@pytest.mark.shared
+def test_article_text_run_in_on_the_heading_line():
+    """Chile-Ecuador 1994: 'Article 2 - The products included in the tariff reduction program ...' on one line."""
+    agreement = _parse("CHL-ECU_NA__1994O.txt")
+    second = _article(agreement, "2")
+    assert second.title is None
+    assert second.text.startswith("The products included in the tariff reduction program established in Article 3")
+    assert {str(n) for n in range(1, 30)} <= {p.number for p in agreement.provisions}
+
+
+@pytest.mark.shared
+def test_compound_numbers_with_the_chapter_first():
+    """Brazil-Mexico 2002 ('Article I-1.- The objectives ...') and Mexico-Nicaragua 1997 ('Article 3-04: ...')."""
+    brazil_mexico = _parse("BRA-MEX_NA__2002O.txt")
+    numbers = [p.number for p in brazil_mexico.provisions if p.number]
+    assert numbers[:6] == ["I-1", "I-2", "I-3", "I-4", "II-1", "II-2"]
+    assert _article(brazil_mexico, "I-1").text.startswith("The objectives of this Agreement are:")
+    mexico_nicaragua = _parse("MEX-NIC_NA__1997O.txt")
+    tariff = _article(mexico_nicaragua, "3-04")
+    assert tariff.title == "Tariff Elimination"
+    assert tariff.text.startswith("1. Except as otherwise provided in this Agreement")
+
+
+@pytest.mark.shared
+def test_a_dash_between_the_word_and_the_number():
+    """SAFTA 2004: 'Article – 1', 'Article – 2' ..."""
+    agreement = _parse("STAFTA_2004O.txt")
+    numbers = [p.number for p in agreement.provisions if p.number]
+    assert [str(n) for n in range(1, 26)] == numbers[:25]
+
+
+@pytest.mark.shared
+def test_numbering_restarts_in_a_protocol_far_down_a_single_page_text():
+    """Egypt-UK 2020: 11 articles, then Annex II's origin protocol numbers its 41 articles from 1. A line
+    '1 Due to the Customs Treaty ...' halfway down is a footnote the extraction left inline, not the start
+    of a footnote block that swallows the rest."""
+    agreement = _parse("EGY-GBR_NA__2020O.txt")
+    numbers = [p.number for p in agreement.provisions if p.number]
+    assert numbers.count("1") == 2 and "41" in numbers
+    assert any("Cumulation in Egypt" == (p.title or "") for p in agreement.provisions)
+    assert _article(agreement, "41").text
+
+
+@pytest.mark.shared
+def test_rtf_is_read():
+    """The EC-PLO interim agreement of 1997, as RTF."""
+    agreement = _parse("ECPPLO_1997O.rtf")
+    assert agreement.format == "rtf"
+    assert agreement.title.startswith("Euro-Mediterranean Interim Association Agreement")
+    assert len(agreement.provisions) > 100
+
+
+def _to_rtf(text: str) -> bytes:
+    """Text as Word would save it: a paragraph per line, non-ASCII letters as \\'xx (cp1252) or \\u escapes."""
+    out = []
+    for ch in text:
+        if ch == "\n":
+            out.append("\\par\n")
+        elif ch in "\\{}":
+            out.append("\\" + ch)
+        elif ord(ch) < 128:
+            out.append(ch)
+        else:
+            try:
+                out.append("\\'%02x" % ch.encode("cp1252")[0])
+            except UnicodeEncodeError:
+                out.append(f"\\u{ord(ch) if ord(ch) < 32768 else ord(ch) - 65536}?")
+    return ("{\\rtf1\\ansi\\ansicpg1252\\deff0{\\fonttbl{\\f0 Times New Roman;}}\\f0\\fs24 " + "".join(out) + "}").encode()
+
+
+@pytest.mark.shared
+def test_an_rtf_made_from_a_real_text_parses_to_the_same_articles(tmp_path):
+    source = shared_file(WILD / "CHL-ECU_NA__1994O.txt")
+    rtf = tmp_path / "chl-ecu.rtf"
+    rtf.write_bytes(_to_rtf(source.read_text(encoding="utf-8")))
+    from_text, from_rtf = parse_file(source), parse_file(rtf)
+    assert [(p.number, p.title) for p in from_rtf.provisions] == [(p.number, p.title) for p in from_text.provisions]
+    assert _article(from_rtf, "2").text == _article(from_text, "2").text
