@@ -26,6 +26,7 @@ from api import store
 from api.settings import Settings
 from auditor.errors import AuditError, DocumentTooLarge, EmptyDocument
 from auditor.ingest import sniff_format
+from auditor.ingest.docx import is_docx
 
 SNIFF_BYTES = 64 * 1024
 # Allowance for multipart framing and small fields on top of the file limit (api.security.BodyLimit).
@@ -162,6 +163,8 @@ def sniff(upload: ReceivedUpload) -> str:
     """The format from the first bytes: cheap, no parsing. Images, archives and binary junk are refused now."""
     if upload.size > len(upload.head) and not upload.head.strip():
         return "text"  # whitespace first, content later: the worker decides
+    if upload.head.startswith(b"PK\x03\x04") and is_docx(upload.path):
+        return "docx"  # a ZIP's directory is at its end: read the directory of the spooled file, nothing else
     return sniff_format(upload.head)
 
 

@@ -65,13 +65,13 @@ def _resident_mb() -> float:
 def _worker_main(conn, limits: WorkerLimits) -> None:
     """Runs in a child process: audit files on request, forever."""
     _confine(limits)
+    import PIL.Image  # noqa: F401 - what OCR needs, mapped now rather than under memory pressure mid-audit
+    import pypdfium2  # noqa: F401
+
     from auditor.classify import load_classifier
     from auditor.errors import AuditError
     from auditor.pipeline import ParseOptions, audit_file, default_precedents
     from auditor.report.audit import audit_json
-
-    import PIL.Image  # noqa: F401 - what OCR needs, mapped now rather than under memory pressure mid-audit
-    import pypdfium2  # noqa: F401
 
     load_classifier()
     default_precedents()

@@ -25,7 +25,7 @@ from pathlib import Path
 from auditor import SHARED_DIR
 from auditor.errors import AuditError, InputNotFound
 
-SUFFIXES = {".pdf", ".xml", ".html", ".htm", ".txt", ".text", ".rtf"}
+SUFFIXES = {".pdf", ".xml", ".html", ".htm", ".txt", ".text", ".rtf", ".docx"}
 TOTA_DIR = SHARED_DIR / "corpus" / "tota" / "xml"
 
 

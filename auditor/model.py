@@ -58,9 +58,11 @@ class DocumentMetadata(BaseModel):
     date_into_force: str | None = None
     language: Language | None = None
     source: str | None = None
-    format: Literal["pdf", "tota-xml", "html", "text", "rtf"]
+    format: Literal["pdf", "tota-xml", "html", "text", "rtf", "docx"]
     treaty_identifier: str | None = None
     engine: str | None = None
+    # How a text file was decoded (detected; a byte-order mark or strict UTF-8 first, see ingest.markup).
+    encoding: str | None = None
 
 
 class IngestedDocument(BaseModel):
@@ -122,6 +124,22 @@ class PageInfo(BaseModel):
     ocr_confidence: float | None = None
 
 
+class StructureReport(BaseModel):
+    """How confidently the text was read into articles: what a reader checks before trusting the audit."""
+
+    heading_lines: int = Field(0, description="Lines that look like article headings (word and number at a line start).")
+    articles: int = Field(0, description="Numbered articles made.")
+    numbering_gaps: list[str] = Field(default_factory=list, description="Article numbers missing from a sequence.")
+    duplicates: list[str] = Field(default_factory=list, description="Article numbers used twice outside annexes.")
+    contents_skipped: bool = Field(False, description="A table of contents was recognised and kept out.")
+    divisions: int = 0
+    warnings: list[str] = Field(default_factory=list)
+
+    @property
+    def weak(self) -> bool:
+        return bool(self.warnings)
+
+
 class Agreement(BaseModel):
     title: str | None = None
     parties: list[str] = Field(default_factory=list)
@@ -133,6 +151,8 @@ class Agreement(BaseModel):
     treaty_identifier: str | None = None
     pages: int = 0
     page_info: list[PageInfo] = Field(default_factory=list)
+    encoding: str | None = None
+    structure_report: StructureReport = Field(default_factory=StructureReport)
     divisions: list[DivisionRef] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)
     text: str = Field("", exclude=True, description="Whole clean text; provision offsets point here.")

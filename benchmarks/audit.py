@@ -11,9 +11,8 @@ import argparse
 import statistics
 import time
 
-from _common import CORPUS
-
 import pypdfium2 as pdfium
+from _common import CORPUS
 
 from auditor.classify import load_classifier
 from auditor.pipeline import audit_file, default_precedents

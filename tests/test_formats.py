@@ -90,3 +90,43 @@ def test_tota_spanish_language():
     from auditor.pipeline import parse_file
 
     assert parse_file(tota(338)).language == "es"
+
+
+def _docx_bytes(paragraphs: list[str]) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_word_draft_is_read_into_articles():
+    from auditor.pipeline import parse_bytes
+
+    data = _docx_bytes(["DRAFT AGREEMENT ON DIGITAL TRADE", "Article 1", "Scope",
+                        "This Agreement applies to measures affecting trade by electronic means.",
+                        "Article 2", "Cultural Industries",
+                        "Nothing in this Agreement shall apply to measures with respect to cultural industries."])
+    agreement = parse_bytes(data, source="draft.docx")
+    assert agreement.format == "docx"
+    assert [(p.number, p.title) for p in agreement.provisions if p.number] == [("1", "Scope"),
+                                                                                ("2", "Cultural Industries")]
+
+
+def test_a_zip_bomb_named_docx_is_refused_before_inflating(tmp_path):
+    import io
+    import zipfile
+
+    from auditor.errors import DocumentTooLarge
+    from auditor.pipeline import parse_bytes
+
+    buffer = io.BytesIO(_docx_bytes(["Article 1", "Scope"]))
+    with zipfile.ZipFile(buffer, "a", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("word/media/huge.bin", b"\0" * (300 * 1024 * 1024))
+    with pytest.raises(DocumentTooLarge, match="inflates to"):
+        parse_bytes(buffer.getvalue(), source="bomb.docx")

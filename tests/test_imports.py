@@ -58,3 +58,15 @@ def test_a_finished_batch_rerun_loads_no_model(tmp_path):
     loaded_by("batch", SAMPLE, "-o", str(out), "--no-progress", "--workers", "1")
     modules = loaded_by("batch", SAMPLE, "-o", str(out), "--no-progress")
     assert not modules & ({"numpy", "matplotlib"} | TRAINING_ONLY)
+
+
+def test_stages_flow_one_way_ingest_never_imports_structure():
+    import subprocess
+    import sys
+
+    code = ("import sys, auditor.ingest, auditor.ingest.markup, auditor.ingest.pdf, auditor.ingest.clean\n"
+            "print(sorted(m for m in sys.modules if m.startswith(('auditor.structure', 'auditor.classify', "
+            "'auditor.assess', 'auditor.report'))))")
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=REPO, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"

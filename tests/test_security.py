@@ -539,3 +539,15 @@ def test_server_healthy_and_earlier_audit_identical_after_every_attack(keyed):
     _unharmed(keyed)
     assert not list((keyed["server"].data_dir / "tmp").glob("upload-*"))
     assert os.path.isdir(keyed["server"].data_dir / "files")
+
+
+def test_a_word_draft_uploaded_is_sniffed_by_its_zip_directory_and_audited(keyed):
+    from tests.test_formats import _docx_bytes
+
+    data = _docx_bytes(["Article 1", "Cultural Industries",
+                        "Nothing in this Agreement shall apply to measures with respect to cultural industries."])
+    up = _upload(keyed, "draft.docx", data)
+    assert up.status_code == 202, up.text
+    job = wait_for_job(keyed["client"], up.json()["job"]["id"])
+    assert job["status"] == "done", job
+    assert keyed["client"].get(f"/api/v1/agreements/{up.json()['id']}").json()["format"] == "docx"

@@ -126,3 +126,97 @@ def test_an_rtf_made_from_a_real_text_parses_to_the_same_articles(tmp_path):
     from_text, from_rtf = parse_file(source), parse_file(rtf)
     assert [(p.number, p.title) for p in from_rtf.provisions] == [(p.number, p.title) for p in from_text.provisions]
     assert _article(from_rtf, "2").text == _article(from_text, "2").text
+
+
+@pytest.mark.shared
+def test_mac_roman_is_detected_and_recorded():
+    agreement = _parse("CMR-GBR_NA__2021O.txt")
+    assert agreement.encoding == "mac_roman"
+    text = "\n".join(p.text for p in agreement.provisions)
+    assert "Majesty’s" in text or "’" in text
+    assert "Õs " not in text and "Ò" not in text
+
+
+@pytest.mark.shared
+def test_an_agreement_stored_as_one_line_reads_into_articles():
+    """Hungary-Turkey 1997 as the collection stores it: the whole agreement on a single line."""
+    source = shared_file(WILD / "HUN-TUR_NA__1997O.txt")
+    assert source.read_bytes().count(b"\n") == 0
+    agreement = parse_file(source)
+    numbers = [p.number for p in agreement.provisions if p.number]
+    assert len(numbers) >= 25 and numbers[:3] == ["1", "2", "3"]
+
+
+@pytest.mark.shared
+def test_the_parse_and_the_audit_say_when_the_reading_is_doubtful(tmp_path):
+    """A protocol that amends another treaty article by article (CARICOM 1997) is not yet read into its
+    parts: the parse says so, and so does every audit output, instead of a confident scorecard."""
+    import json
+    import subprocess
+    import sys
+
+    from tests.conftest import REPO
+
+    weak = _parse("CRBBCS_1997P.txt")
+    assert weak.structure_report.warnings and weak.structure_report.heading_lines > weak.structure_report.articles
+    good = _parse("AUS-JPN_NA__2014O.txt")
+    assert good.structure_report.warnings == [] and good.structure_report.contents_skipped
+    source = str(WILD / "CRBBCS_1997P.txt")
+    audit = subprocess.run([sys.executable, "-m", "auditor", "audit", source, "--no-precedents"],
+                           capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert audit.returncode == 0, audit.stderr
+    assert json.loads(audit.stdout)["agreement"]["structure_warnings"]
+    html = subprocess.run([sys.executable, "-m", "auditor", "audit", source, "--no-precedents", "-f", "html"],
+                          capture_output=True, text=True, cwd=REPO, timeout=120)
+    assert "Reading doubtful" in html.stdout
+    parse = subprocess.run([sys.executable, "-m", "auditor", "parse", source], capture_output=True, text=True,
+                           cwd=REPO, timeout=120)
+    assert "WARNING:" in parse.stdout
+
+
+def _to_docx(text: str, path, footnote_after: str, footnote: str) -> None:
+    """Text as a Word draft: CHAPTER lines in the Heading 1 style, list items as a Word numbered list (Word
+    draws their numbers), and one footnote where ``footnote_after`` ends a paragraph."""
+    import re
+    import zipfile
+
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    document = docx.Document()
+    for line in text.splitlines():
+        if not line.strip():
+            continue
+        if line.startswith("CHAPTER"):
+            document.add_heading(line, level=1)
+            continue
+        item = re.match(r"^\(?\d{1,2}[.)]\s+(.*)$", line)
+        paragraph = document.add_paragraph(item.group(1), style="List Number") if item else document.add_paragraph(line)
+        if line.rstrip().endswith(footnote_after):
+            run = OxmlElement("w:r")
+            reference = OxmlElement("w:footnoteReference")
+            reference.set(qn("w:id"), "1")
+            run.append(reference)
+            paragraph._p.append(run)
+    document.save(str(path))
+    notes = ('<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+             '<w:footnote w:id="1"><w:p><w:r><w:t>' + footnote + "</w:t></w:r></w:p></w:footnote></w:footnotes>")
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("word/footnotes.xml", notes)
+
+
+@pytest.mark.shared
+def test_a_docx_made_from_a_real_text_parses_to_the_same_articles(tmp_path):
+    source = shared_file(WILD / "CHL-ECU_NA__1994O.txt")
+    path = tmp_path / "chl-ecu.docx"
+    _to_docx(source.read_text(encoding="utf-8"), path, footnote_after="restrictions on reciprocal trade.",
+             footnote="For greater certainty, restrictions include licences.")
+    from_text, from_docx = parse_file(source), parse_file(path)
+    assert from_docx.format == "docx"
+    assert [(p.number, p.title) for p in from_docx.provisions if p.number] == \
+        [(p.number, p.title) for p in from_text.provisions if p.number]
+    chapters = [(d.number, d.title) for d in from_docx.divisions if d.kind == "chapter"]
+    assert chapters == [(d.number, d.title) for d in from_text.divisions if d.kind == "chapter"]
+    notes = [p for p in from_docx.provisions if "[1: For greater certainty, restrictions include licences.]" in p.text]
+    assert len(notes) == 1

@@ -289,7 +289,8 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     audit = Audit(
         agreement=AgreementSummary(title=agreement.title, parties=agreement.parties, language=agreement.language,
                                    pages=agreement.pages, date_signed=agreement.date_signed, format=agreement.format,
-                                   source=agreement.source, provisions=len(agreement.provisions)),
+                                   source=agreement.source, provisions=len(agreement.provisions),
+                                   structure_warnings=agreement.structure_report.warnings),
         provisions=inventory, assessments=assessments, exceptions=reach, tensions=tensions,
     )
     if precedent_index is not None:

@@ -115,6 +115,8 @@ class AgreementSummary(BaseModel):
     format: str | None = None
     source: str | None = None
     provisions: int = 0
+    structure_warnings: list[str] = Field(default_factory=list, description="Why the reading of the text may be "
+                                          "incomplete; the audit's absences are then doubtful.")
 
 
 class Audit(BaseModel):

@@ -13,15 +13,16 @@ from typing import Literal
 
 from auditor.errors import DocumentTooLarge, EmptyDocument, InputNotFound, UnsupportedInput
 from auditor.ingest.clean import clean_pages
+from auditor.ingest.docx import is_docx, read_docx
 from auditor.ingest.language import detect_language
-from auditor.ingest.markup import decode_text, read_html, read_rtf, read_text, read_tota
+from auditor.ingest.markup import decode_text, detect_encoding, read_html, read_rtf, read_text, read_tota
 from auditor.ingest.pdf import MAX_RENDER_PIXELS, Engine, OcrMode, read_pdf
 from auditor.model import DocumentMetadata, IngestedDocument
 
-Format = Literal["pdf", "tota-xml", "html", "text", "rtf"]
+Format = Literal["pdf", "tota-xml", "html", "text", "rtf", "docx"]
 
 _BINARY_SIGNATURES = {
-    b"PK\x03\x04": "a ZIP archive (perhaps a Word .docx or an .xlsx file)",
+    b"PK\x03\x04": "a ZIP archive (an .xlsx or other Office file; Word .docx files are read)",
     b"\xd0\xcf\x11\xe0": "an old Microsoft Office file (.doc or .xls)",
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
@@ -41,6 +42,8 @@ def sniff_format(data: bytes) -> Format:
         return "pdf"
     if head.lstrip().startswith(b"{\\rtf"):
         return "rtf"
+    if is_docx(data):
+        return "docx"
     for signature, what in _BINARY_SIGNATURES.items():
         if head.startswith(signature):
             raise UnsupportedInput(
@@ -83,14 +86,18 @@ def ingest_bytes(
         return IngestedDocument(metadata=metadata, outline=outline)
 
     title = None
+    encoding = None
     if fmt == "pdf":
         raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages, max_render_pixels=max_render_pixels)
     elif fmt == "html":
         title, raw = read_html(data)
     elif fmt == "rtf":
         raw = read_rtf(data)
+    elif fmt == "docx":
+        title, raw = read_docx(data)
     else:
-        raw = read_text(data)
+        encoding = detect_encoding(data)
+        raw = read_text(data, encoding)
     _check_chars(sum(len(p.text) for p in raw), max_chars)
     pages = clean_pages(raw)
     sample = "\n".join(line for page in pages[:40] for line in page.lines)
@@ -100,6 +107,7 @@ def ingest_bytes(
         source=source,
         format=fmt,
         engine=engine if fmt == "pdf" else None,
+        encoding=encoding,
     )
     return IngestedDocument(metadata=metadata, pages=pages)
 

@@ -42,9 +42,25 @@ class RawPage:
     ocr_confidence: float | None = None
 
 
+# Some collections store a whole agreement as one line. A heading keyword with its number, after the
+# end of a sentence or a run of capitals ("... INICIALES Artículo 1.01 Establecimiento ..."), and before
+# a capitalised word, starts a line of its own again.
+FLATTENED_LINE = 2000  # characters: no printed line is this long
+_INLINE_HEADING = re.compile(
+    r"(?:(?<=[.;:!?”\"’)\]])|(?<=\b[A-ZÀ-Ý]{2})|(?<=[a-zà-ÿ]))\s+"
+    r"(?=(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|CHAPTER|Chapter|CAPÍTULO|Capítulo|CHAPITRE|Chapitre"
+    r"|SECTION|Section|SECCIÓN|Sección|ANNEX|ANEXO|ANNEXE|PART|PARTE|PARTIE|TITLE|TÍTULO|TITRE)\s+(?:[–—-]\s*)?"
+    r"(?:\d{1,4}|[IVXLC]{1,6})(?:[.\-]\d{1,3}){0,3}\b[.:]?\s+[A-ZÀ-Ý“\"(])"
+    r"|\s+(?=(?:PREAMBLE|PREÁMBULO|PRÉAMBULE)\s)")
+
+
+def _restore_line_breaks(line: str) -> str:
+    return _INLINE_HEADING.sub("\n", line) if len(line) > FLATTENED_LINE else line
+
+
 def _split_lines(text: str) -> list[str]:
     text = text.translate(_TRANSLATE).replace("\r\n", "\n").replace("\r", "\n")
-    return [ln.rstrip() for ln in text.split("\n")]
+    return [ln.rstrip() for line in text.split("\n") for ln in _restore_line_breaks(line).split("\n")]
 
 
 def _shape(line: str) -> str:

@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 from auditor.errors import CorruptDocument, EmptyDocument, UnsupportedInput
 from auditor.ingest.clean import RawPage
 from auditor.model import DocumentMetadata, OutlineArticle
-from auditor.structure.headings import normalise_number
+from auditor.numbering import normalise_number
 
 # Longest alternatives first: "ARTÍCULO9.6" must not lose only "ART".
 _ARTICLE_NUMBER = re.compile(r"^\s*(?:artículo|articulo|article|art\.?)\s*", re.IGNORECASE)
@@ -172,16 +172,59 @@ def read_html(data: bytes) -> tuple[str | None, list[RawPage]]:
     return title, [RawPage(number=1, source="markup", text=text)]
 
 
-def decode_text(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "utf-16") if data[:2] in (b"\xff\xfe", b"\xfe\xff") else ("utf-8-sig",):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
+# Single-byte encodings of Western European text that a text file may be in when it is not UTF-8. They
+# decode any bytes, so a detector's statistics cannot tell them apart on a treaty in which one byte in a
+# thousand is above 127 (charset-normalizer scores cp1250, cp1252 and Mac OS Roman the same on the UK's
+# Mac OS Roman texts); what tells them apart is what the high bytes become where they stand.
+WESTERN = ("cp1252", "mac_roman", "latin_1", "cp850")
+_LIKELY = set("’‘“”–—…•«»°§€£àâäçéèêëîïôöûùüÿñáíóúœæ")
+_WORD_INNER_UNLIKELY = set("ÀÁÂÃÄÅÆÈÉÊËÌÍÎÏÐÑÒÓÔÕÖØÙÚÛÜÝÞŽŠŒ¶Ω∂∆∑∏√∞≈≠≤≥÷")
+
+
+def _plausibility(text: str) -> int:
+    """How natural the non-ASCII characters of a decoding read: typographic punctuation and accented
+    small letters are; capitals or symbols inside a lower-case word ("PartyÕs") and C1 controls are not."""
+    score = 0
+    for m in re.finditer(r"[^\x00-\x7f]", text[:2_000_000]):
+        ch = m.group(0)
+        if "\x80" <= ch <= "\x9f":
+            score -= 5
             continue
+        before = text[m.start() - 1:m.start()]
+        after = text[m.end():m.end() + 1]
+        if ch in _WORD_INNER_UNLIKELY and before.islower() and (after.islower() or after in " ,.;"):
+            score -= 3
+        elif ch in _LIKELY:
+            score += 1
+    return score
+
+
+def detect_encoding(data: bytes) -> str:
+    """The encoding of a text file: a byte-order mark, else strict UTF-8, else what charset-normalizer finds
+    for non-Western scripts, else the Western single-byte encoding whose decoding reads most naturally."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        return "utf-8-sig"
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "utf-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "utf-16"
     try:
-        return data.decode("cp1252")
+        data.decode("utf-8")
+        return "utf-8"
     except UnicodeDecodeError:
-        return data.decode("latin-1")
+        pass
+    import charset_normalizer
+
+    best = charset_normalizer.from_bytes(data[:500_000]).best()
+    if best is not None and best.encoding not in WESTERN and declared_charset(best.encoding) \
+            and best.encoding not in ("cp1250", "cp1253", "cp1254", "cp1257", "iso8859_15") and best.chaos < 0.1:
+        return best.encoding
+    return max(WESTERN, key=lambda e: (_plausibility(data.decode(e, errors="replace")), -WESTERN.index(e)))
+
+
+def decode_text(data: bytes, encoding: str | None = None) -> str:
+    """Text in the given encoding, else the one ``detect_encoding`` finds; never fails."""
+    return data.decode(encoding or detect_encoding(data), errors="replace")
 
 
 def read_rtf(data: bytes) -> list[RawPage]:
@@ -198,8 +241,8 @@ def read_rtf(data: bytes) -> list[RawPage]:
     return read_text(text.encode("utf-8"))
 
 
-def read_text(data: bytes) -> list[RawPage]:
-    text = decode_text(data)
+def read_text(data: bytes, encoding: str | None = None) -> list[RawPage]:
+    text = decode_text(data, encoding)
     if not text.strip():
         raise EmptyDocument("The text file is empty.", "Check that the right file was given.")
     # Form feeds mark pages in text exported from PDFs (pdftotext); honour them.

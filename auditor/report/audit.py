@@ -68,7 +68,9 @@ def audit_markdown(audit: Audit) -> str:
     meta = [f"language {a.language}", f"{a.provisions} provisions"] + ([f"{a.pages} pages"] if a.pages else [])
     if a.date_signed:
         meta.insert(0, f"signed {a.date_signed}")
-    lines += [", ".join(meta), "", "## Scorecard", "", "| | Status | Finding |", "| --- | --- | --- |"]
+    lines += [", ".join(meta), ""]
+    lines += [f"> **Reading doubtful:** {md_text(w)}\n" for w in a.structure_warnings]
+    lines += ["## Scorecard", "", "| | Status | Finding |", "| --- | --- | --- |"]
     for g in audit.assessments:
         lines.append(f"| {g.id} | {g.status} | {md_text(g.rationale)} |")
     if audit.tensions:

@@ -27,6 +27,8 @@ def structure_text(agreement: Agreement) -> str:
         f"Language:   {agreement.language or '?'}",
         f"Format:     {agreement.format}" + (f" ({agreement.pages} pages)" if agreement.pages else ""),
     ]
+    if agreement.encoding:
+        lines.append(f"Encoding:   {agreement.encoding} (detected)")
     if agreement.parties:
         lines.append(f"Parties:    {', '.join(agreement.parties)}")
     if agreement.date_signed:
@@ -38,6 +40,11 @@ def structure_text(agreement: Agreement) -> str:
     chapters = agreement.chapters()
     lines.append(f"Structure:  {len(chapters)} chapters, {len(agreement.provisions)} provisions, "
                  f"{sum(len(p.footnotes) for p in agreement.provisions)} footnotes")
+    report = agreement.structure_report
+    if report.heading_lines:
+        lines.append(f"Headings:   {report.articles} articles from {report.heading_lines} heading-like lines"
+                     + ("; table of contents skipped" if report.contents_skipped else ""))
+    lines += [f"WARNING:    {w}" for w in report.warnings]
     lines.append("")
     current = object()
     for p in agreement.provisions:

@@ -35,6 +35,7 @@ from auditor.structure.headings import (
     number_value,
     tidy_title,
 )
+from auditor.structure.report import structure_report
 
 _FINAL_CHAPTER = re.compile(r"final (provisions|clauses)|disposiciones finales|dispositions finales", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.;:!?)\]”\"']\s*$")
@@ -44,6 +45,9 @@ _CONNECTOR_END = re.compile(r"\b(of|and|the|for|on|in|to|between|with|by|or|de|d
 
 _LAST_WORD = re.compile(r"([A-Za-zÀ-ÿ]+)-$")
 _FIRST_WORD = re.compile(r"[A-Za-zÀ-ÿ]+")
+# Words a provision's first sentence opens with, and a title's wrapped second line does not.
+_SENTENCE_OPENING = re.compile(r"^(The|A|An|Each|No|Nothing|This|These|Where|When|If|Unless|Notwithstanding|Subject"
+                               r"|For the purposes|El|La|Los|Las|Cada|Ninguna|Nada|Le|Les|Chaque|Aucune|Aucun)\s")
 _CONNECTOR_START = re.compile(r"^(and|of|for|on|in|to|between|with|by|or|y|et|de)\b", re.IGNORECASE)
 
 
@@ -86,6 +90,7 @@ def structure(doc: IngestedDocument) -> Agreement:
         format=meta.format,
         treaty_identifier=meta.treaty_identifier,
         pages=len(doc.pages),
+        encoding=meta.encoding,
         page_info=[PageInfo(number=p.number, source=p.source, ocr_confidence=p.ocr_confidence) for p in doc.pages],
     )
     if doc.outline is not None:
@@ -94,8 +99,11 @@ def structure(doc: IngestedDocument) -> Agreement:
     acronyms = document_acronyms([ln.text for ln in lines])
     if agreement.title is None:
         agreement.title = _guess_title(lines, acronyms)
-    lines = _skip_table_of_contents(lines)
-    return _TextParser(agreement, lines, acronyms).parse()
+    body = _skip_table_of_contents(lines)
+    agreement = _TextParser(agreement, body, acronyms).parse()
+    agreement.structure_report = structure_report(agreement, [ln.text for ln in body],
+                                                  contents_skipped=len(body) < len(lines))
+    return agreement
 
 
 # --------------------------------------------------------------------------- ToTA
@@ -263,9 +271,11 @@ class _TextParser:
         self.container_changed = True
         self.last_chapter: tuple[int, ...] | None = None
         self.chapter_style: tuple[bool, bool] | None = None
-        self.parts_are_chapters = not any(
-            (h := match_heading(ln.text)) is not None and h.kind == "chapter" for ln in lines
-        )
+        # PARTs (or TITLEs) are the chapters unless the text has chapters of its own: two or more, that are not
+        # cross-references wrapped to a line start ("Chapter Twenty-One (Dispute Settlement),").
+        chapter_numbers = {h.number for ln in lines if (h := match_heading(ln.text)) is not None
+                           and h.kind == "chapter" and "(" not in ln.text and not ln.text.rstrip().endswith(",")}
+        self.parts_are_chapters = len(chapter_numbers) < 2
         self.current: _Builder | None = None
         self.builders: list[_Builder] = []
         self.vocabulary = self._vocabulary()
@@ -307,6 +317,8 @@ class _TextParser:
                     break
             elif is_upper_line(text) and is_upper_line(current) and not _SENTENCE_END.search(current):
                 parts.append(text)
+            elif _SENTENCE_OPENING.match(text) and not _CONNECTOR_END.search(current):
+                break  # "Customs Valuation Agreement" / "The Customs Valuation Agreement or any ...": the text begins
             elif ((not upper_only or heading.title) and not is_upper_line(current) and looks_like_title_line(text)
                   and not _SENTENCE_END.search(current)
                   and (_CONNECTOR_END.search(current) or _CONNECTOR_START.match(text)
@@ -341,12 +353,18 @@ class _TextParser:
         prev = self.lines[i - 1].text
         if is_upper_line(prev) or re.search(r";\s*(and|or|y|o|et|ou)\s*$", prev):
             return False  # "(a) ...; and" closes a list item
+        if re.fullmatch(r"\s*(and|or|y|o|et|ou)\s*", prev) and i >= 2 and self.lines[i - 2].text.rstrip().endswith(";"):
+            return False  # the same, with "and" wrapped onto a line of its own
         return prev.endswith(",") or bool(_CONNECTOR_END.search(prev))
 
     def _accept_article(self, i: int, heading: Heading) -> bool:
         value = number_value(heading.number)
-        if value is None or self._dangling(i):
+        if value is None:
             return False
+        next_in_sequence = self.last_article is not None and len(value) == len(self.last_article) \
+            and value[:-1] == self.last_article[:-1] and value[-1] == self.last_article[-1] + 1
+        if self._dangling(i) and not (next_in_sequence and heading.sep.strip() == ":" and heading.title):
+            return False  # a wrapped reference; the next number with a titled heading is not one
         chapter_value = number_value(self.chapter.number) if self.chapter and self.annex is None else None
         if len(value) > 1 and chapter_value and value[0] != chapter_value[0]:
             return False

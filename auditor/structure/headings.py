@@ -11,14 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_NUM_WORDS = {
-    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20,
-    "premier": 1, "première": 1, "primero": 1, "primera": 1, "único": 1, "unico": 1, "unique": 1, "1er": 1,
-    "segundo": 2, "tercero": 3, "cuarto": 4, "quinto": 5,
-}
-_ROMAN = re.compile(r"^[IVXLC]+$")
+from auditor.numbering import normalise_number, number_value  # noqa: F401 - part of the heading grammar's API
+
 _NUMBER = (
     # Compound numbers: "I-1", "I.1", "1-01", "2-3" (chapter and article), "8.61-F" and "132-A" (inserted
     # articles: a hyphen and capitals, no spaces, so "5 - A Party" stays article 5).
@@ -26,6 +20,7 @@ _NUMBER = (
     r"|\d{1,4}(?:\.\d{1,3}){0,3}-[A-Z]{1,2}(?![A-Za-z])"
     r"|\d{1,4}(?:\.\d{1,3}){0,3}(?:\s?(?:bis|ter|quater)|[A-Z](?![a-z]))?"
     r"|[IVXLC]{1,7}(?![A-Za-z])|[A-Z](?=\s*$|\s*[:.\-–—])"
+    r"|(?i:(?:twenty|thirty|forty|fifty)(?:[- ]?(?:one|two|three|four|five|six|seven|eight|nine))?(?![A-Za-z]))"
     r"|(?i:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
     r"|seventeen|eighteen|nineteen|twenty|premier|première|1er|primero|primera|único|unico|unique)(?![A-Za-z]))"
 )
@@ -67,71 +62,6 @@ class Heading:
 # A run-in title followed by the first numbered paragraph on the same line: "Tariff Elimination 1. Except ...".
 _TITLE_THEN_PARAGRAPH = re.compile(r"^(?P<title>[^.;:]{3,100}?)\s+(?P<body>\(?1[.)]\s+\S.*)$")
 RUN_IN_TITLE = 120  # a same-line "title" longer than this is the article's text
-
-
-def number_value(number: str | None) -> tuple[int, ...] | None:
-    """Comparable value of an article or chapter number: '12.3' -> (12, 3), 'XIV' -> (14,), 'I-1' -> (1, 1),
-    '8.61-F' -> (8, 61, 6): each part a number, a Roman numeral or a letter."""
-    if not number:
-        return None
-    n = number.strip()
-    low = n.lower()
-    if low in _NUM_WORDS:
-        return (_NUM_WORDS[low],)
-    if _ROMAN.match(n):
-        return (_roman_to_int(n),)
-    if re.match(r"^(?:\d+|[IVXLC]+)(?:[.\-–](?:\d+|[A-Z]{1,2}))+$", n):
-        return tuple(_part_value(part) for part in re.split(r"[.\-–]", n))
-    m = re.match(r"^(\d+(?:\.\d+)*)", n)
-    if m:
-        return tuple(int(x) for x in m.group(1).split("."))
-    if len(n) == 1 and n.isalpha():
-        return (ord(n.upper()) - 64,)
-    return None
-
-
-def _part_value(part: str) -> int:
-    if part.isdigit():
-        return int(part)
-    if _ROMAN.match(part):
-        return _roman_to_int(part)
-    return sum((ord(c) - 64) * 26 ** i for i, c in enumerate(reversed(part)))
-
-
-def _roman_to_int(s: str) -> int:
-    values = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
-    total = 0
-    for a, b in zip(s, s[1:] + " "):
-        v = values[a]
-        total += -v if b != " " and values.get(b, 0) > v else v
-    return total
-
-
-_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50}
-
-
-def _compound_number(low: str) -> int | None:
-    """'twenty-two', 'twentytwo', 'twenty two' -> 22 (ToTA spells chapter numbers out)."""
-    for word, tens in _TENS.items():
-        if low.startswith(word):
-            rest = low[len(word):].strip(" -")
-            if not rest:
-                return tens
-            if rest in _NUM_WORDS and _NUM_WORDS[rest] < 10:
-                return tens + _NUM_WORDS[rest]
-    return None
-
-
-def normalise_number(number: str | None) -> str | None:
-    if number is None:
-        return None
-    low = number.lower().strip()
-    if low in _NUM_WORDS:
-        return str(_NUM_WORDS[low])
-    compound = _compound_number(low)
-    if compound is not None:
-        return str(compound)
-    return re.sub(r"\s+", "", number)
 
 
 def _title_ok(title: str, sep: str) -> bool:
@@ -190,9 +120,15 @@ def _article_heading(m: re.Match) -> Heading:
 def _run_in_article(text: str) -> Heading | None:
     """A long line is no heading, unless an article opens it with its text run in after a separator."""
     m = ARTICLE.match(text)
-    if m is None or not m.group("sep").strip() or not _title_ok(m.group("title"), m.group("sep")):
+    if m is None or not _title_ok(m.group("title"), m.group("sep")):
         return None
+    title = m.group("title")
+    if not m.group("sep").strip() and not (_TITLE_THEN_PARAGRAPH.match(title) or _CAPITALISED_START.match(title)):
+        return None  # "Article 5 of the Agreement ..." runs on; a run-in heading has a title or punctuation
     return _article_heading(m)
+
+
+_CAPITALISED_START = re.compile(r"^[A-ZÀ-Ý][\w’'-]*\s+(?:(?:of|and|on|the|to|for|in|de|del|la|y|et|des)\s+)*[A-ZÀ-Ý]")
 
 
 _SMALL = {"a", "an", "and", "as", "at", "by", "for", "from", "in", "into", "of", "on", "or", "the", "to", "with",
