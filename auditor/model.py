@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 Language = Literal["en", "fr", "es"]
 PageSource = Literal["text-layer", "ocr", "markup", "plain-text"]
-DivisionKind = Literal["part", "chapter", "section", "annex", "protocol", "preamble", "final"]
+DivisionKind = Literal["part", "chapter", "section", "subsection", "annex", "protocol", "preamble", "final"]
 
 
 class Footnote(BaseModel):
@@ -76,6 +76,12 @@ class DivisionRef(BaseModel):
     number: str | None = None
     title: str | None = None
 
+    def short(self) -> str:
+        """ "Chapter 8", or the title where a division has no number ("Annex on Mutual Recognition")."""
+        if self.number:
+            return f"{self.kind.capitalize()} {self.number}"
+        return self.title or self.kind.capitalize()
+
     def label(self) -> str:
         parts = [self.kind.capitalize()]
         if self.number:
@@ -101,6 +107,7 @@ class Provision(BaseModel):
     part: DivisionRef | None = None
     chapter: DivisionRef | None = None
     section: DivisionRef | None = None
+    subsection: DivisionRef | None = None
     annex: DivisionRef | None = None
     text: str
     paragraphs: list[Paragraph] = Field(default_factory=list)
@@ -109,6 +116,17 @@ class Provision(BaseModel):
     page_end: int | None = None
     start: int = Field(0, description="Offset of the provision text in Agreement.text.")
     end: int = 0
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def path(self) -> str:
+        """Where the provision sits: "Part II › Chapter 8 › Section F › Article 8.72", or "Annex 17-C › Article 3"."""
+        divisions = [self.annex] if self.annex else [self.part, self.chapter, self.section, self.subsection]
+        steps = [d.short() for d in divisions if d is not None]
+        tail = f"Article {self.number}" if self.number else (self.title or self.kind.capitalize())
+        if not steps or tail.lower() != steps[-1].lower():  # an annex's opening text is the annex itself
+            steps.append(tail)
+        return " › ".join(steps)
 
     @property
     def citation(self) -> str:
@@ -122,6 +140,13 @@ class PageInfo(BaseModel):
     number: int
     source: PageSource
     ocr_confidence: float | None = None
+
+
+class Amendment(BaseModel):
+    """One change an amending text makes to the agreement it amends."""
+
+    target: str = Field(description='What is changed, as the text names it: "Article 8(10)", "Annex 5-A".')
+    action: Literal["replaced", "deleted", "inserted", "amended"]
 
 
 class StructureReport(BaseModel):
@@ -152,6 +177,10 @@ class Agreement(BaseModel):
     pages: int = 0
     page_info: list[PageInfo] = Field(default_factory=list)
     encoding: str | None = None
+    incorporates: list[str] = Field(default_factory=list, description="Agreements this text makes part of itself "
+                                    "by reference (mutatis mutandis): its audit needs their text as well.")
+    amendments: list[Amendment] = Field(default_factory=list, description="Changes this text makes to an "
+                                        "agreement it amends or incorporates.")
     structure_report: StructureReport = Field(default_factory=StructureReport)
     divisions: list[DivisionRef] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)

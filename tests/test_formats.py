@@ -130,3 +130,50 @@ def test_a_zip_bomb_named_docx_is_refused_before_inflating(tmp_path):
         archive.writestr("word/media/huge.bin", b"\0" * (300 * 1024 * 1024))
     with pytest.raises(DocumentTooLarge, match="inflates to"):
         parse_bytes(buffer.getvalue(), source="bomb.docx")
+
+
+def test_markdown_headings_are_articles():
+    from auditor.pipeline import parse_bytes
+
+    text = ("# Digital Economy Agreement\n\n## Article 1: Definitions\n\nFor the purposes of this Agreement, "
+            "digital product means a computer programme.\n\n## Article 11: Customs Duties on Electronic Transmissions"
+            "\n\nNo Party shall impose customs duties on electronic transmissions.\n")
+    agreement = parse_bytes(text.encode(), source="dea.md")
+    assert [(p.number, p.title) for p in agreement.provisions if p.number] == [
+        ("1", "Definitions"), ("11", "Customs Duties on Electronic Transmissions")]
+
+
+def test_every_provision_knows_its_path(rcep_chapter12):
+    from auditor.pipeline import parse_file
+
+    paths = {p.number: p.path for p in parse_file(rcep_chapter12).provisions}
+    assert paths["12.1"] == "Chapter 12 › Section A › Article 12.1"
+    assert paths["12.11"] == "Chapter 12 › Section C › Article 12.11"
+    assert paths["12.17"] == "Chapter 12 › Section E › Article 12.17"
+
+
+def test_subsections_are_divisions_in_the_path():
+    from auditor.pipeline import parse_bytes
+
+    text = ("CHAPTER 8\nINVESTMENT\nSECTION F\nDIGITAL TRADE\nSub-section A: General Provisions\n"
+            "Article 8.72\nScope\nThis Sub-section applies to measures affecting trade by electronic means.\n"
+            "Sub-section B: Customs Duties\nArticle 8.73\nCustoms Duties\nNo Party shall impose customs duties on "
+            "electronic transmissions.\n")
+    agreement = parse_bytes(text.encode(), source="dea.txt")
+    paths = {p.number: p.path for p in agreement.provisions if p.number}
+    assert paths == {"8.72": "Chapter 8 › Section F › Subsection A › Article 8.72",
+                     "8.73": "Chapter 8 › Section F › Subsection B › Article 8.73"}
+
+
+def test_side_letters_are_containers_of_their_own():
+    from auditor.pipeline import parse_bytes
+
+    text = ("AGREEMENT\nArticle 1\nScope\nThis Agreement applies to trade in goods.\nArticle 2\nEntry into force\n"
+            "This Agreement enters into force on signature.\n\nSIDE LETTER ON CULTURAL INDUSTRIES\n\n"
+            "The Parties confirm that nothing in this Agreement affects measures for cultural industries.\n")
+    agreement = parse_bytes(text.encode(), source="fta.txt")
+    letter = agreement.provisions[-1]
+    assert letter.annex is not None and letter.annex.title.lower() == "side letter on cultural industries"
+    assert letter.path.lower() == "side letter on cultural industries"
+    assert "cultural industries" in letter.text
+    assert [p.number for p in agreement.provisions if p.number] == ["1", "2"]

@@ -220,3 +220,26 @@ def test_a_docx_made_from_a_real_text_parses_to_the_same_articles(tmp_path):
     assert chapters == [(d.number, d.title) for d in from_text.divisions if d.kind == "chapter"]
     notes = [p for p in from_docx.provisions if "[1: For greater certainty, restrictions include licences.]" in p.text]
     assert len(notes) == 1
+
+
+@pytest.mark.shared
+def test_page_numbers_left_in_a_text_extraction_are_removed():
+    """Australia-Malaysia 2012 as extracted: '- 12 -' lines between paragraphs, 148 of them."""
+    import re
+
+    source = shared_file(WILD / "AUS-MYS_NA__2012O.txt")
+    assert len(re.findall(r"(?m)^\s*- \d+ -\s*$", source.read_text(encoding="utf-8"))) > 100
+    agreement = parse_file(source)
+    assert not any(re.search(r"(?m)^\s*- \d+ -\s*$", p.text) for p in agreement.provisions)
+
+
+@pytest.mark.shared
+def test_incorporation_by_reference_and_amendments_are_recorded():
+    """The UK-Canada continuity agreement makes CETA part of itself and changes it article by article;
+    Australia-Singapore only borrows GATT Article III, which makes no agreement of it."""
+    continuity = _parse("CAN-GBR_NA__2020O.txt")
+    assert continuity.incorporates == ["CETA"]
+    assert ("Article 1.3", "replaced") in {(a.target, a.action) for a in continuity.amendments}
+    assert any("incorporates CETA by reference" in w for w in continuity.structure_report.warnings)
+    assert _parse("GBR-SGP_NA__2020O.txt").incorporates == ["EU-Singapore FTA"]
+    assert _parse("AUS-SGP_NA__2003O.txt").incorporates == []

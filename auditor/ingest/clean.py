@@ -141,7 +141,8 @@ def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[s
     if len(lines) > MAX_PRINTED_PAGE_LINES:
         # Not a printed page but a whole text (an extraction with no page breaks): its notes sit inline
         # where the extraction put them, and a "1 Due to ..." line halfway down must not swallow the rest.
-        return lines, [], {}, expected
+        # The page numbers the extraction kept ("13", "- 4 -", "Page 7 of 40", "14-3") go, as on pages.
+        return [ln for ln in lines if not _is_page_number(ln)], [], {}, expected
     start = None
     low = max(0, len(lines) // 3)
     starts = {i: m for i in range(low, len(lines)) if (m := _FOOTNOTE_LINE.match(lines[i]))}

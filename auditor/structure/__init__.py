@@ -22,6 +22,7 @@ from auditor.model import (
     Paragraph,
     Provision,
 )
+from auditor.structure.contents import skip_table_of_contents
 from auditor.structure.headings import (
     ENUMERATOR,
     FINAL_CLAUSE,
@@ -35,12 +36,14 @@ from auditor.structure.headings import (
     number_value,
     tidy_title,
 )
+from auditor.structure.instruments import amendments, incorporated_agreements
 from auditor.structure.report import structure_report
 
 _FINAL_CHAPTER = re.compile(r"final (provisions|clauses)|disposiciones finales|dispositions finales", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"[.;:!?)\]”\"']\s*$")
 # A wrapped title breaks after a connector ("... of the Parties and") or runs on in capitalised words.
-_CONNECTOR_END = re.compile(r"\b(of|and|the|for|on|in|to|between|with|by|or|de|del|y|et|des|du|en|la|le|los|las)\s*$",
+_CONNECTOR_END = re.compile(r"\b(of|and|the|for|on|in|to|between|with|by|or|under|from|at|than|including|upon|within"
+                            r"|pursuant|see|de|del|y|et|des|du|en|la|le|los|las|conforme|según|selon|sous)\s*$",
                             re.IGNORECASE)
 
 _LAST_WORD = re.compile(r"([A-Za-zÀ-ÿ]+)-$")
@@ -73,6 +76,7 @@ class _Builder:
     part: DivisionRef | None
     chapter: DivisionRef | None
     section: DivisionRef | None
+    subsection: DivisionRef | None
     annex: DivisionRef | None
     page: int | None
     lines: list[_Line] = field(default_factory=list)
@@ -99,8 +103,10 @@ def structure(doc: IngestedDocument) -> Agreement:
     acronyms = document_acronyms([ln.text for ln in lines])
     if agreement.title is None:
         agreement.title = _guess_title(lines, acronyms)
-    body = _skip_table_of_contents(lines)
+    body = skip_table_of_contents(lines)
     agreement = _TextParser(agreement, body, acronyms).parse()
+    agreement.incorporates = incorporated_agreements(agreement.text)
+    agreement.amendments = amendments(agreement.text)
     agreement.structure_report = structure_report(agreement, [ln.text for ln in body],
                                                   contents_skipped=len(body) < len(lines))
     return agreement
@@ -186,78 +192,6 @@ def _guess_title(lines: list[_Line], acronyms: frozenset[str] = frozenset()) -> 
     return title[:300] if title else None
 
 
-def _toc_like(page_lines: list[_Line]) -> bool:
-    if not page_lines:
-        return False
-    if any(match_heading(ln.text) and match_heading(ln.text).kind == "preamble" for ln in page_lines):
-        return False
-    headingish = sum(
-        1 for ln in page_lines
-        if re.match(r"^\s*(chapter|annex|article|appendix|section|part|title|capítulo|anexo|chapitre|annexe)\b", ln.text, re.I)
-        or re.search(r"\.{3,}\s*\d+\s*$|\s\d{1,4}\s*$", ln.text)
-    )
-    return headingish / len(page_lines) >= 0.3
-
-
-_TOC_KINDS = ("preamble", "chapter", "part", "section", "article", "annex", "protocol")
-
-
-def _heading_key(text: str) -> tuple[str, str | None] | None:
-    heading = match_heading(text)
-    if heading is None or heading.kind not in _TOC_KINDS:
-        return None
-    return heading.kind, heading.number
-
-
-def _end_of_contents(lines: list[_Line], start: int) -> int | None:
-    """Where the body begins after a table of contents: where the contents' first entries appear again.
-
-    A table of contents lists the headings the body then repeats ("CHAPTER 1 GENERAL PROVISIONS",
-    "Article 1.1 ..."), so the body starts at the next occurrence of its first entry (or, if the
-    body does not repeat that one, of its second or third). This holds for a text with no pages as
-    for a PDF whose contents run over several pages.
-    """
-    keys: list[tuple[int, tuple[str, str | None]]] = []
-    for j in range(start + 1, min(start + 60, len(lines))):
-        key = _heading_key(lines[j].text)
-        if key and key not in [k for _, k in keys]:
-            keys.append((j, key))
-            if len(keys) == 3:
-                break
-    for position, key in keys:
-        for k in range(position + 1, len(lines)):
-            if _heading_key(lines[k].text) == key and not _listed_entry(lines, k):
-                return k
-    return None
-
-
-def _listed_entry(lines: list[_Line], k: int) -> bool:
-    """Still inside the contents: the next lines are headings too, with no prose between."""
-    following = [ln.text for ln in lines[k + 1:k + 4]]
-    return len(following) == 3 and all(_heading_key(t) for t in following)
-
-
-def _skip_table_of_contents(lines: list[_Line]) -> list[_Line]:
-    limit = max(40, len(lines) // 8)
-    start = next((i for i, ln in enumerate(lines[:limit]) if TOC.match(ln.text)), None)
-    if start is None:
-        return lines
-    body = _end_of_contents(lines, start)
-    if body is not None:
-        return lines[:start] + lines[body:]
-    toc_page = lines[start].page
-    end = start
-    while end < len(lines) and lines[end].page == toc_page:
-        end += 1
-    while end < len(lines):
-        page = lines[end].page
-        page_lines = [ln for ln in lines[end:] if ln.page == page]
-        if not _toc_like(page_lines):
-            break
-        end += len(page_lines)
-    return lines[:start] + lines[end:]
-
-
 class _TextParser:
     def __init__(self, agreement: Agreement, lines: list[_Line], acronyms: frozenset[str] = frozenset()) -> None:
         self.agreement = agreement
@@ -266,6 +200,7 @@ class _TextParser:
         self.part: DivisionRef | None = None
         self.chapter: DivisionRef | None = None
         self.section: DivisionRef | None = None
+        self.subsection: DivisionRef | None = None
         self.annex: DivisionRef | None = None
         self.last_article: tuple[int, ...] | None = None
         self.container_changed = True
@@ -334,7 +269,7 @@ class _TextParser:
 
     def _start(self, kind: str, number: str | None, title: str | None, line: _Line) -> None:
         self.current = _Builder(kind=kind, number=number, title=title or None, part=self.part, chapter=self.chapter,
-                                section=self.section, annex=self.annex, page=line.page)
+                                section=self.section, subsection=self.subsection, annex=self.annex, page=line.page)
         self.builders.append(self.current)
 
     def _division(self, heading: Heading, title: str) -> DivisionRef:
@@ -378,6 +313,8 @@ class _TextParser:
 
     def _accept_division(self, i: int, heading: Heading) -> bool:
         in_capitals = self.lines[i].text.strip().split()[0].isupper()
+        if heading.kind == "subsection" and not (in_capitals or heading.title):
+            return False  # "Sub-section C" alone, in running text, is more often a reference than a heading
         if heading.kind == "chapter" or (heading.kind == "part" and self.parts_are_chapters):
             value = number_value(heading.number)
             if value is None:
@@ -426,21 +363,25 @@ class _TextParser:
                 seen_body_heading = True
                 i = j
                 continue
-            if heading and heading.kind in ("chapter", "part", "section", "annex", "protocol") and self._accept_division(i, heading):
+            if heading and heading.kind in ("chapter", "part", "section", "subsection", "annex", "protocol") \
+                    and self._accept_division(i, heading):
                 title, j = self._take_title(i, heading, upper_only=heading.kind != "annex")
                 ref = self._division(heading, title)
                 if ref.kind == "chapter":
-                    self.chapter, self.section, self.annex = ref, None, None
+                    self.chapter, self.section, self.subsection, self.annex = ref, None, None, None
                     self.last_chapter = number_value(ref.number)
                     self.current = None
                 elif ref.kind == "part":
-                    self.part, self.chapter, self.section, self.annex = ref, None, None, None
+                    self.part, self.chapter, self.section, self.subsection, self.annex = ref, None, None, None, None
                     self.current = None
                 elif ref.kind == "section":
-                    self.section = ref
+                    self.section, self.subsection = ref, None
+                    self.current = None
+                elif ref.kind == "subsection":
+                    self.subsection = ref
                     self.current = None
                 else:  # annex or protocol: a container of its own
-                    self.annex, self.section = ref, None
+                    self.annex, self.section, self.subsection = ref, None, None
                     self._start("annex-article", None, ref.title, line)
                 self.container_changed = True
                 seen_body_heading = True
@@ -524,6 +465,7 @@ class _TextParser:
                     part=b.part,
                     chapter=b.chapter,
                     section=b.section,
+                    subsection=b.subsection,
                     annex=b.annex,
                     text=text,
                     paragraphs=_paragraphs(text),

@@ -32,12 +32,17 @@ ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Arti
 CHAPTER = re.compile(rf"^\s*(?:CHAPTER|Chapter|CHAPITRE|Chapitre|CAPÍTULO|Capítulo|CAPITULO|Capitulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 PART = re.compile(rf"^\s*(?P<word>PART|Part|PARTIE|Partie|PARTE|Parte|TITLE|Title|TITRE|Titre|TÍTULO|Título|TITULO|Titulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 SECTION = re.compile(rf"^\s*(?:SECTION|Section|SECCIÓN|Sección|SECCION|Seccion)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
+SUBSECTION = re.compile(rf"^\s*(?:SUB-SECTION|Sub-section|Sub-Section|SUBSECTION|Subsection|SUBSECCIÓN|Subsección"
+                        rf"|SOUS-SECTION|Sous-section)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 ANNEX = re.compile(
     r"^\s*(?:ANNEX|Annex|ANNEXE|Annexe|ANEXO|Anexo|APPENDIX|Appendix|APÉNDICE|Apéndice)"
     r"(?:\s+(?P<num>[0-9]{1,3}[A-Z]?(?:[.\-][0-9A-Z]{1,3})?|[IVXLC]{1,6}|[A-Z]))?(?![A-Za-z0-9(])"
     r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$"
 )
 PROTOCOL = re.compile(r"^\s*(?:PROTOCOL|PROTOCOLE|PROTOCOLO)(?:\s+(?P<num>\d{1,3}|[IVXLC]{1,6}|[A-Z]))?(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>[A-Z ,\-]*)$")
+# Side letters and exchanges of letters close many agreements; they are containers like annexes.
+SIDE_LETTER = re.compile(r"^\s*(?P<head>SIDE LETTERS?|Side [Ll]etters?|EXCHANGE OF LETTERS|Exchange of [Ll]etters)"
+                         r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
 PREAMBLE = re.compile(r"^\s*(PREAMBLE|Preamble|PRÉAMBULE|Préambule|PREÁMBULO|Preámbulo|PREAMBULO|Preambulo)\s*$")
 FINAL_CLAUSE = re.compile(
     r"^\s*(IN WITNESS WHEREOF|In witness whereof|EN FE DE LO CUAL|En fe de lo cual|EN FOI DE QUOI|En foi de quoi"
@@ -78,6 +83,8 @@ def _title_ok(title: str, sep: str) -> bool:
 
 def match_heading(line: str) -> Heading | None:
     text = line.strip()
+    if text.startswith("#"):  # Markdown: "## Article 11: Customs Duties on Electronic Transmissions"
+        text = text.lstrip("#").strip()
     if not text:
         return None
     if len(text) > 220:
@@ -85,7 +92,8 @@ def match_heading(line: str) -> Heading | None:
         return None
     if PREAMBLE.match(text):
         return Heading("preamble", None, "", "")
-    for kind, pattern in (("article", ARTICLE), ("chapter", CHAPTER), ("section", SECTION), ("part", PART)):
+    for kind, pattern in (("article", ARTICLE), ("chapter", CHAPTER), ("section", SECTION), ("subsection", SUBSECTION),
+                          ("part", PART)):
         m = pattern.match(text)
         if m and _title_ok(m.group("title"), m.group("sep")):
             word = m.groupdict().get("word") or ""
@@ -99,6 +107,12 @@ def match_heading(line: str) -> Heading | None:
         # stands alone, or is in capitals, or separates its title with punctuation.
         if not title or text.split()[0].isupper() or m.group("sep").strip():
             return Heading("annex", m.group("num"), title, m.group("sep"))
+    m = SIDE_LETTER.match(text)
+    if m and (not m.group("title") or m.group("title")[:1].isupper() or m.group("title").split()[0].lower()
+              in ("on", "concerning", "regarding", "relating", "between", "from", "to")):
+        head = m.group("head")
+        title = f"{head[:1].upper()}{head[1:].lower()} {m.group('title').strip()}".strip()
+        return Heading("annex", None, title, m.group("sep"))
     m = PROTOCOL.match(text)
     if m:
         return Heading("protocol", m.group("num"), m.group("title").strip(), m.group("sep"))

@@ -39,6 +39,9 @@ def structure_report(agreement: Agreement, body_lines: list[str], *, contents_sk
         report.warnings.append(f"The text ({text_length:,} characters) was read as {len(agreement.provisions)} "
                                "provision(s): its articles were not recognised, so the audit cannot say what it "
                                "lacks.")
+    if agreement.incorporates:
+        report.warnings.append(f"This agreement incorporates {', '.join(agreement.incorporates)} by reference: "
+                               "what it contains is mostly in that text, which was not read here.")
     if len(report.numbering_gaps) > max(5, len(main) // 10):
         report.warnings.append(f"{len(report.numbering_gaps)} article numbers are missing from the sequence "
                                f"(first: {', '.join(report.numbering_gaps[:5])}).")

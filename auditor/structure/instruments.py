@@ -1,0 +1,62 @@
+"""Agreements built on other agreements: what a text incorporates by reference, and what it amends.
+
+The UK's continuity agreements are a few pages that make another agreement part of themselves
+("The provisions of CETA are incorporated by reference into and made part of this Agreement, mutatis
+mutandis") and then change it article by article ("Article 8(10) shall be replaced with: ..."). Read
+alone, such a text lacks most of what it contains; the parse records both, so that an audit can say
+its conclusions need the incorporated text.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.model import Amendment
+
+_NAME = r"(?P<name>[A-Z][\w.\-–’' ]{1,80}?)"
+INCORPORATION = [
+    re.compile(r"(?i:provisions of (?:the )?)" + _NAME + r"(?:,[^.;]{0,300})?\s+(?i:(?:are|is|shall be)\s+(?:hereby\s+)?"
+               r"incorporated\s+(?:by reference\s+)?into)"),
+    re.compile(r"(?i:Incorporated Agreement[”\"]?\s+means\s+the\s+(?:[\w\-]+\s+)?provisions of (?:the )?)" + _NAME
+               + r"\s+(?i:as\s+incorporated)"),
+]
+# Multilateral texts whose articles agreements routinely incorporate ("Article III of the GATT 1994 ... is
+# incorporated into and made part of this Agreement"): that is a rule borrowed, not an agreement built on another.
+_BORROWED_RULE = re.compile(r"\b(GATT|WTO|GATS|TRIPS|TBT|SPS|Article|Articles|paragraph|Customs Valuation|Understanding"
+                            r"|Marrakesh)\b", re.IGNORECASE)
+_TARGET = re.compile(r"(?:Article|Articles|Annex|Appendix|Paragraph|Paragraphs)\s+[\w.\-]+(?:\([\w.]+\))*",
+                     re.IGNORECASE)
+_ACTION = re.compile(r"\b(?:(?:is|are|shall be)\s+(?P<verb>replaced|substituted|deleted|amended|inserted)|(?P<sub>substitute))\b",
+                     re.IGNORECASE)
+MAX_AMENDMENTS = 500
+
+
+def incorporated_agreements(text: str) -> list[str]:
+    """The agreements a text makes part of itself, by the names it gives them, first mention first."""
+    names: list[str] = []
+    for pattern in INCORPORATION:
+        for m in pattern.finditer(text):
+            name = re.sub(r"\s+", " ", m.group("name")).strip(" ,.")
+            name = re.sub(r"^(?:the|this)\s+", "", name, flags=re.IGNORECASE)
+            if name and name.lower() not in ("this agreement", "agreement") and not _BORROWED_RULE.search(name) \
+                    and len(name.split()) <= 8 and name not in names:
+                names.append(name)
+    return names
+
+
+def amendments(text: str) -> list[Amendment]:
+    """Each statement that replaces, deletes, inserts or amends a named article, annex or paragraph: the
+    action words first (rare), then the last article named before them in the same sentence."""
+    out: list[Amendment] = []
+    for m in _ACTION.finditer(text):
+        window = text[max(0, m.start() - 200):m.start()]
+        window = re.split(r"[.;:](?:\s|$)", window)[-1]
+        targets = list(_TARGET.finditer(window))
+        if not targets:
+            continue
+        action = (m.group("verb") or "replaced").lower()
+        action = "replaced" if action == "substituted" else action
+        out.append(Amendment(target=re.sub(r"\s+", " ", targets[0].group(0)), action=action))
+        if len(out) == MAX_AMENDMENTS:
+            break
+    return out
