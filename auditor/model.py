@@ -147,6 +147,8 @@ class Amendment(BaseModel):
 
     target: str = Field(description='What is changed, as the text names it: "Article 8(10)", "Annex 5-A".')
     action: Literal["replaced", "deleted", "inserted", "amended"]
+    agreement: str | None = Field(None, description="The agreement changed: named in the statement, or the one "
+                                  "this text incorporates.")
 
 
 class StructureReport(BaseModel):

@@ -177,3 +177,12 @@ def test_side_letters_are_containers_of_their_own():
     assert letter.path.lower() == "side letter on cultural industries"
     assert "cultural industries" in letter.text
     assert [p.number for p in agreement.provisions if p.number] == ["1", "2"]
+
+
+def test_spanish_ordinal_article_numbers():
+    from auditor.pipeline import parse_bytes
+
+    text = ("TRATADO\nARTÍCULO 1°.- Objetivos\nLas Partes establecen una zona de libre comercio.\n"
+            "Artículo 2º\nÁmbito\nEl presente Tratado se aplica al comercio de mercancías.\n")
+    agreement = parse_bytes(text.encode(), source="tratado.txt")
+    assert [(p.number, p.title) for p in agreement.provisions if p.number] == [("1", "Objetivos"), ("2", "Ámbito")]

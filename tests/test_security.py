@@ -27,64 +27,74 @@ LIMIT = 64 * 1024 * 1024
 WORKER_MB = 1536
 
 
-class HealthWatch:
-    """Polls /health from its own connection every 50 ms; the slowest answer is what a stall shows."""
+class _Watch:
+    """Runs ``sample`` in a thread until the ``with`` block ends."""
 
-    def __init__(self, url: str) -> None:
-        self.url, self.latencies, self.errors = url, [], []
+    interval = 0.05
+
+    def __init__(self) -> None:
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        with httpx.Client(timeout=30) as client:
-            while not self._stop.is_set():
-                started = time.perf_counter()
-                try:
-                    client.get(self.url + "/health").raise_for_status()
-                except httpx.HTTPError as exc:
-                    self.errors.append(repr(exc))
-                self.latencies.append(time.perf_counter() - started)
-                time.sleep(0.05)
+        while not self._stop.is_set():
+            self.sample()
+            time.sleep(self.interval)
 
-    def __enter__(self) -> "HealthWatch":
+    def sample(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self):
         self._thread.start()
         return self
 
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join()
+
+
+class HealthWatch(_Watch):
+    """Polls /health from its own connection every 50 ms; the slowest answer is what a stall shows."""
+
+    def __init__(self, url: str) -> None:
+        super().__init__()
+        self.url, self.latencies, self.errors = url, [], []
+        self.client = httpx.Client(timeout=30)
+
+    def sample(self) -> None:
+        started = time.perf_counter()
+        try:
+            self.client.get(self.url + "/health").raise_for_status()
+        except httpx.HTTPError as exc:
+            self.errors.append(repr(exc))
+        self.latencies.append(time.perf_counter() - started)
+
+    def __exit__(self, *exc) -> None:
+        super().__exit__(*exc)
+        self.client.close()
 
     @property
     def worst(self) -> float:
         return max(self.latencies)
 
 
-class DiskWatch:
+class DiskWatch(_Watch):
     """The largest number of bytes the service holds in its spool folder while an upload runs."""
 
+    interval = 0.01
+
     def __init__(self, folder: Path) -> None:
+        super().__init__()
         self.folder, self.peak = folder, 0
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, daemon=True)
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            size = 0
-            for path in self.folder.glob("upload-*"):
-                try:
-                    size += path.stat().st_size
-                except OSError:
-                    pass
-            self.peak = max(self.peak, size)
-            time.sleep(0.01)
-
-    def __enter__(self) -> "DiskWatch":
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self._stop.set()
-        self._thread.join()
+    def sample(self) -> None:
+        size = 0
+        for path in self.folder.glob("upload-*"):
+            try:
+                size += path.stat().st_size
+            except OSError:
+                pass
+        self.peak = max(self.peak, size)
 
 
 def _tree(pid: int) -> list[int]:

@@ -239,7 +239,25 @@ def test_incorporation_by_reference_and_amendments_are_recorded():
     Australia-Singapore only borrows GATT Article III, which makes no agreement of it."""
     continuity = _parse("CAN-GBR_NA__2020O.txt")
     assert continuity.incorporates == ["CETA"]
-    assert ("Article 1.3", "replaced") in {(a.target, a.action) for a in continuity.amendments}
+    changes = {(a.target, a.action, a.agreement) for a in continuity.amendments}
+    assert ("Article 1.3, paragraph (b)", "replaced", "CETA") in changes
     assert any("incorporates CETA by reference" in w for w in continuity.structure_report.warnings)
-    assert _parse("GBR-SGP_NA__2020O.txt").incorporates == ["EU-Singapore FTA"]
+    singapore = _parse("GBR-SGP_NA__2020O.txt")
+    assert singapore.incorporates == ["EU-Singapore FTA"]
+    assert ("Article 1 (Competent Authorities of the Union) of Annex 5-A", "replaced", "EU-Singapore FTA") in {
+        (a.target, a.action, a.agreement) for a in singapore.amendments}  # which agreement, which division
     assert _parse("AUS-SGP_NA__2003O.txt").incorporates == []
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize(("name", "header"), [
+    ("CTDVEE_2008O.txt", r"CE/CI/en \d+"),  # EU-Côte d'Ivoire: the document symbol and page of every page
+    ("ECKZKH_2015O.txt", r"Official Journal of the European Union"),  # EU-Kazakhstan as published in the OJ
+])
+def test_running_headers_left_in_a_text_extraction_are_removed(name, header):
+    import re
+
+    source = shared_file(WILD / name)
+    assert len(re.findall(rf"(?m)^.*{header}.*$", source.read_text(encoding="utf-8"))) > 20
+    agreement = parse_file(source)
+    assert not any(re.search(rf"(?m)^\s*\S*\s*{header}", p.text) for p in agreement.provisions)

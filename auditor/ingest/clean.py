@@ -127,7 +127,13 @@ def _marker_position(lines: list[str], number: str, before: int) -> tuple[int, i
     return None
 
 
-MAX_PRINTED_PAGE_LINES = 150  # more lines than any printed page has
+MAX_PRINTED_PAGE_LINES = 150
+# Running headers that extractions leave inside the text: a document symbol and its page ("EU/XX/en 150",
+# "CE/CI/en 9"), the Official Journal's ("L 127/6 EN Official Journal of the European Union 14.5.2011").
+RUNNING_HEADER = re.compile(
+    r"^\s*(?:[A-Z]{2,5}(?:/[A-Za-z0-9]{1,10}){1,4}\s+\d{1,4}"
+    r"|(?:\d{1,2}\.\d{1,2}\.\d{4}\s+)?(?:[LC]\s*\d{1,4}/\d{1,4}\s+)?(?:EN|FR|ES|DE)\s+Official Journal of the European "
+    r"Union(?:\s+[LC]\s*\d{1,4}/\d{1,4})?(?:\s+\d{1,2}\.\d{1,2}\.\d{4})?)\s*$")  # more lines than any printed page has
 
 
 def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[str], list[Footnote], dict[str, int], int]:
@@ -142,7 +148,7 @@ def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[s
         # Not a printed page but a whole text (an extraction with no page breaks): its notes sit inline
         # where the extraction put them, and a "1 Due to ..." line halfway down must not swallow the rest.
         # The page numbers the extraction kept ("13", "- 4 -", "Page 7 of 40", "14-3") go, as on pages.
-        return [ln for ln in lines if not _is_page_number(ln)], [], {}, expected
+        return [ln for ln in lines if not (_is_page_number(ln) or RUNNING_HEADER.match(ln))], [], {}, expected
     start = None
     low = max(0, len(lines) // 3)
     starts = {i: m for i in range(low, len(lines)) if (m := _FOOTNOTE_LINE.match(lines[i]))}

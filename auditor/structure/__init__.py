@@ -106,7 +106,8 @@ def structure(doc: IngestedDocument) -> Agreement:
     body = skip_table_of_contents(lines)
     agreement = _TextParser(agreement, body, acronyms).parse()
     agreement.incorporates = incorporated_agreements(agreement.text)
-    agreement.amendments = amendments(agreement.text)
+    agreement.amendments = amendments(agreement.text, agreement.incorporates[0] if len(agreement.incorporates) == 1
+                                      else None)
     agreement.structure_report = structure_report(agreement, [ln.text for ln in body],
                                                   contents_skipped=len(body) < len(lines))
     return agreement

@@ -27,8 +27,9 @@ _NUMBER = (
 _SEP = r"(?P<sep>\s*[:.\-–—]{1,2}\s*|\s+|$)"
 
 # "Article – 1": some collections set a dash between the word and the number.
-ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|Art\.)\s*(?:[–—-]\s*)?{_NUMBER}{_SEP}"
-                     r"(?P<title>.*)$")
+# "Artículo 1º", "ARTÍCULO 1°.-": an ordinal mark after the number.
+ARTICLE = re.compile(rf"^\s*(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|Art\.)\s*(?:[–—-]\s*)?{_NUMBER}"
+                     rf"(?:[º°ª]|o(?=$|[\s.:\-–—]))?{_SEP}(?P<title>.*)$")
 CHAPTER = re.compile(rf"^\s*(?:CHAPTER|Chapter|CHAPITRE|Chapitre|CAPÍTULO|Capítulo|CAPITULO|Capitulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 PART = re.compile(rf"^\s*(?P<word>PART|Part|PARTIE|Partie|PARTE|Parte|TITLE|Title|TITRE|Titre|TÍTULO|Título|TITULO|Titulo)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
 SECTION = re.compile(rf"^\s*(?:SECTION|Section|SECCIÓN|Sección|SECCION|Seccion)\s+{_NUMBER}{_SEP}(?P<title>.*)$")
@@ -125,7 +126,8 @@ def _article_heading(m: re.Match) -> Heading:
     split = _TITLE_THEN_PARAGRAPH.match(title)
     if split:
         title, body = split.group("title").strip(), split.group("body")
-    elif (len(title) > RUN_IN_TITLE or sep.strip() in (".-", ".–", ":-")
+    elif (len(title) > RUN_IN_TITLE
+          or (sep.strip() in (".-", ".–", ":-") and (len(title.split()) > 6 or title.endswith((":", "."))))
           or (sep.strip() in ("-", "–", "—") and (len(title.split()) > 8 or title.endswith((":", "."))))):
         title, body = "", title  # "Article I-1.- The objectives of this Agreement are:" opens the text
     return Heading("article", normalise_number(m.group("num")), title, sep, "", body)

@@ -44,9 +44,15 @@ def incorporated_agreements(text: str) -> list[str]:
     return names
 
 
-def amendments(text: str) -> list[Amendment]:
+_OF_AGREEMENT = re.compile(r"\bof (?:the )?(?P<name>[A-Z](?:(?!\bof\b)[\w.\-–’' ]){0,60}?"
+                           r"(?:Agreement|FTA|Treaty|EPA|EPPCCA|CETA))\b")
+
+
+def amendments(text: str, default_agreement: str | None = None) -> list[Amendment]:
     """Each statement that replaces, deletes, inserts or amends a named article, annex or paragraph: the
-    action words first (rare), then the last article named before them in the same sentence."""
+    action words first (rare), then the first article named before them in the same sentence. The
+    agreement changed is the one the statement names ("Article 1 of Annex 5-A of the EU-Singapore FTA"),
+    else ``default_agreement`` (the one the text incorporates)."""
     out: list[Amendment] = []
     for m in _ACTION.finditer(text):
         window = text[max(0, m.start() - 200):m.start()]
@@ -56,7 +62,13 @@ def amendments(text: str) -> list[Amendment]:
             continue
         action = (m.group("verb") or "replaced").lower()
         action = "replaced" if action == "substituted" else action
-        out.append(Amendment(target=re.sub(r"\s+", " ", targets[0].group(0)), action=action))
+        named = _OF_AGREEMENT.search(window, targets[0].end())
+        agreement = named.group("name").strip() if named and named.group("name").lower() != "this agreement" else None
+        # The target with the divisions it is in: "Paragraphs 4 to 7 of Appendix 2-A-1 (...) of Annex 2.A".
+        end = named.start() if named else len(window)
+        target = re.sub(r"\s+", " ", window[targets[0].start():end]).strip(" ,")
+        target = re.sub(r"\s+(?:shall|is|are|for the words?|for)$", "", target)[:160]
+        out.append(Amendment(target=target, action=action, agreement=agreement or default_agreement))
         if len(out) == MAX_AMENDMENTS:
             break
     return out
