@@ -48,11 +48,9 @@ def current_tenant(request: Request) -> str:
 
 
 def _loopback(request: Request) -> bool:
-    from api.settings import LOOPBACK_NAMES
+    from api.settings import LOOPBACK_NAMES, host_name
 
-    host = request.headers.get("host", "").lower()
-    name = host[1:].split("]", 1)[0] if host.startswith("[") else host.rsplit(":", 1)[0] if host.count(":") == 1 else host
-    return name in LOOPBACK_NAMES
+    return host_name(request.headers.get("host", "")) in LOOPBACK_NAMES
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings)]

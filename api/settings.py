@@ -71,11 +71,7 @@ class Settings(BaseSettings):
 
     def host_allowed(self, host_header: str) -> bool:
         """Does a request's Host header name this service? Loopback names always; others only if configured."""
-        name = host_header.strip().lower()
-        if name.startswith("["):
-            name = name[1:].split("]", 1)[0]
-        elif name.count(":") == 1:
-            name = name.split(":", 1)[0]
+        name = host_name(host_header)
         if name in LOOPBACK_NAMES:
             return True
         allowed = {h.lower().strip("[]") for h in self.allowed_hosts}
@@ -83,3 +79,11 @@ class Settings(BaseSettings):
 
 
 LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
+
+
+def host_name(host_header: str) -> str:
+    """The name in a Host header, without its port: "localhost:8000" -> "localhost", "[::1]:80" -> "::1"."""
+    name = host_header.strip().lower()
+    if name.startswith("["):
+        return name[1:].split("]", 1)[0]
+    return name.split(":", 1)[0] if name.count(":") == 1 else name

@@ -162,10 +162,6 @@ class StructureReport(BaseModel):
     divisions: int = 0
     warnings: list[str] = Field(default_factory=list)
 
-    @property
-    def weak(self) -> bool:
-        return bool(self.warnings)
-
 
 class Agreement(BaseModel):
     title: str | None = None

@@ -127,13 +127,13 @@ def _marker_position(lines: list[str], number: str, before: int) -> tuple[int, i
     return None
 
 
-MAX_PRINTED_PAGE_LINES = 150
+MAX_PRINTED_PAGE_LINES = 150  # more lines than any printed page has
 # Running headers that extractions leave inside the text: a document symbol and its page ("EU/XX/en 150",
 # "CE/CI/en 9"), the Official Journal's ("L 127/6 EN Official Journal of the European Union 14.5.2011").
 RUNNING_HEADER = re.compile(
     r"^\s*(?:[A-Z]{2,5}(?:/[A-Za-z0-9]{1,10}){1,4}\s+\d{1,4}"
     r"|(?:\d{1,2}\.\d{1,2}\.\d{4}\s+)?(?:[LC]\s*\d{1,4}/\d{1,4}\s+)?(?:EN|FR|ES|DE)\s+Official Journal of the European "
-    r"Union(?:\s+[LC]\s*\d{1,4}/\d{1,4})?(?:\s+\d{1,2}\.\d{1,2}\.\d{4})?)\s*$")  # more lines than any printed page has
+    r"Union(?:\s+[LC]\s*\d{1,4}/\d{1,4})?(?:\s+\d{1,2}\.\d{1,2}\.\d{4})?)\s*$")
 
 
 def _split_footnotes(lines: list[str], expected: int, page: int) -> tuple[list[str], list[Footnote], dict[str, int], int]:

@@ -238,7 +238,7 @@ def read_rtf(data: bytes) -> list[RawPage]:
     except Exception as exc:  # noqa: BLE001 - striprtf raises plain exceptions on malformed groups
         raise CorruptDocument(f"The RTF could not be read ({type(exc).__name__}: {exc}).",
                               "Save it again from the word processor, or as PDF.") from exc
-    return read_text(text.encode("utf-8"))
+    return read_text(text.encode("utf-8"), "utf-8")
 
 
 def read_text(data: bytes, encoding: str | None = None) -> list[RawPage]:

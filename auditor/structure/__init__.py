@@ -22,6 +22,7 @@ from auditor.model import (
     Paragraph,
     Provision,
 )
+from auditor.numbering import number_value
 from auditor.structure.contents import skip_table_of_contents
 from auditor.structure.headings import (
     ENUMERATOR,
@@ -33,7 +34,6 @@ from auditor.structure.headings import (
     is_upper_line,
     looks_like_title_line,
     match_heading,
-    number_value,
     tidy_title,
 )
 from auditor.structure.instruments import amendments, incorporated_agreements
@@ -297,17 +297,15 @@ class _TextParser:
         value = number_value(heading.number)
         if value is None:
             return False
-        next_in_sequence = self.last_article is not None and len(value) == len(self.last_article) \
-            and value[:-1] == self.last_article[:-1] and value[-1] == self.last_article[-1] + 1
+        next_in_sequence = self.last_article is not None and value[:-1] == self.last_article[:-1] \
+            and value[-1] == self.last_article[-1] + 1
         if self._dangling(i) and not (next_in_sequence and heading.sep.strip() == ":" and heading.title):
             return False  # a wrapped reference; the next number with a titled heading is not one
         chapter_value = number_value(self.chapter.number) if self.chapter and self.annex is None else None
         if len(value) > 1 and chapter_value and value[0] != chapter_value[0]:
             return False
         if self.last_article is None or value > self.last_article:
-            expected = self.last_article is not None and value[:-1] == self.last_article[:-1] \
-                and value[-1] == self.last_article[-1] + 1
-            return expected or self._prev_ends_sentence(i) or heading.sep.strip() in (":", ".")
+            return next_in_sequence or self._prev_ends_sentence(i) or heading.sep.strip() in (":", ".")
         if self.container_changed and value[-1] <= 1:
             return self._prev_ends_sentence(i)
         return False

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from auditor.numbering import normalise_number, number_value  # noqa: F401 - part of the heading grammar's API
+from auditor.numbering import normalise_number
 
 _NUMBER = (
     # Compound numbers: "I-1", "I.1", "1-01", "2-3" (chapter and article), "8.61-F" and "132-A" (inserted

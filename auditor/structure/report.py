@@ -53,7 +53,7 @@ def _gaps(numbers: list[str]) -> list[str]:
     by_prefix: dict[tuple[int, ...], set[int]] = {}
     for number in numbers:
         value = number_value(number)
-        if value and all(isinstance(v, int) for v in value) and len(value) <= 2 and re.fullmatch(r"[\d.]+", number):
+        if value and len(value) <= 2 and re.fullmatch(r"[\d.]+", number):
             by_prefix.setdefault(value[:-1], set()).add(value[-1])
     missing = []
     for prefix, seen in sorted(by_prefix.items()):
