@@ -15,7 +15,7 @@ from pydantic import BaseModel, Field, computed_field
 
 Language = Literal["en", "fr", "es"]
 PageSource = Literal["text-layer", "ocr", "markup", "plain-text"]
-DivisionKind = Literal["part", "chapter", "section", "subsection", "annex", "protocol", "preamble", "final"]
+DivisionKind = Literal["part", "title", "chapter", "section", "subsection", "annex", "protocol", "preamble", "final"]
 
 
 class Footnote(BaseModel):
@@ -120,8 +120,10 @@ class Provision(BaseModel):
     @computed_field  # type: ignore[prop-decorator]
     @property
     def path(self) -> str:
-        """Where the provision sits: "Part II › Chapter 8 › Section F › Article 8.72", or "Annex 17-C › Article 3"."""
-        divisions = [self.annex] if self.annex else [self.part, self.chapter, self.section, self.subsection]
+        """Where the provision sits: "Part II › Chapter 8 › Section F › Article 8.72", or "Protocol 3 › Title II ›
+        Article 2"."""
+        divisions = [self.annex, self.section, self.subsection] if self.annex else [self.part, self.chapter,
+                                                                                   self.section, self.subsection]
         steps = [d.short() for d in divisions if d is not None]
         tail = f"Article {self.number}" if self.number else (self.title or self.kind.capitalize())
         if not steps or tail.lower() != steps[-1].lower():  # an annex's opening text is the annex itself

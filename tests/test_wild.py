@@ -261,3 +261,85 @@ def test_running_headers_left_in_a_text_extraction_are_removed(name, header):
     assert len(re.findall(rf"(?m)^.*{header}.*$", source.read_text(encoding="utf-8"))) > 20
     agreement = parse_file(source)
     assert not any(re.search(rf"(?m)^\s*\S*\s*{header}", p.text) for p in agreement.provisions)
+
+
+@pytest.mark.shared
+def test_one_line_text_with_spaced_digits_in_article_numbers():
+    """Bulgaria-Turkey 1998, stored as one line by OCR that spaced the digits: "Article 1 0 Technical barriers to
+    trade", and titles run into the text with no separator ("Customs duties of a fiscal nature The provisions ...")."""
+    agreement = _parse("BGR-TUR_NA__1998O.txt")
+    numbers = [p.number for p in agreement.provisions if p.number]
+    assert [str(n) for n in range(1, 34)] == numbers[:33]
+    tenth = _article(agreement, "10")
+    assert tenth.title == "Technical barriers to trade"
+    assert tenth.chapter.number == "I"
+    eleventh = _article(agreement, "11")
+    assert (eleventh.title, eleventh.chapter.number) == ("Scope", "II")
+    sixth = _article(agreement, "6")
+    assert sixth.title == "Customs duties of a fiscal nature"
+    assert sixth.text == "The provisions of Article 4 shall also apply to customs duties of a fiscal nature."
+    assert not agreement.structure_report.warnings
+
+
+@pytest.mark.shared
+def test_untitled_articles_whose_text_runs_in_on_the_heading_line():
+    """Georgia-Kazakhstan 1997: "Article 1 Guided by the principles ...", "Article 2 1. Sides do not impose ..."."""
+    agreement = _parse("GEO-KAZ_NA__1997O.txt")
+    assert {str(n) for n in range(1, 17)} <= {p.number for p in agreement.provisions}
+    first, second = _article(agreement, "1"), _article(agreement, "2")
+    assert first.title is None and first.text.startswith("Guided by the principles of equality, mutual advantage")
+    assert second.title is None and second.text.startswith("1. Sides do not impose customs duties")
+    assert _article(agreement, "15").title is None  # "In case of necessity, amendments ... may be entered" is text
+
+
+@pytest.mark.shared
+def test_numbers_spelt_out_and_a_same_line_sentence_that_is_no_title():
+    """Jordan-Morocco 1994: "Article One This Agreement aims at the following :", "Article Two" ... "Article Ten"."""
+    agreement = _parse("JOR-MAR_NA__1994O.txt")
+    assert [str(n) for n in range(1, 11)] == [p.number for p in agreement.provisions if p.number][:10]
+    first = _article(agreement, "1")
+    assert first.title is None and first.text.startswith("This Agreement aims at the following")
+
+
+@pytest.mark.shared
+def test_contents_with_no_contents_line_above_them():
+    """China-Iceland 2013: "FTA CONTENTS" (no marker the engine knows), Preamble, Chapter 1 ... Annex 9, then the body."""
+    agreement = _parse("CHN-ISL_NA__2013O.txt")
+    first = agreement.provisions[0]
+    assert first.kind == "preamble"
+    assert first.text.startswith("The Government of the People’s Republic of China (“China”) and the Government of")
+    assert _article(agreement, "1").title == "Establishment of a Free Trade Area"
+    assert agreement.structure_report.contents_skipped
+
+
+@pytest.mark.shared
+def test_a_protocol_with_its_own_contents_and_titles():
+    """Albania-Romania 2003, Protocol 3 on rules of origin: its own list of Titles and Articles, then the body, where
+    "ARTICLE 2" has its title on the next line in sentence case ("General requirements")."""
+    agreement = _parse("ALB-ROU_NA__2003O.txt")
+    protocol = [p for p in agreement.provisions if p.annex and p.annex.number == "3" and p.number]
+    assert [p.number for p in protocol] == [str(n) for n in range(1, 39)]
+    second = protocol[1]
+    assert second.path == "Protocol 3 › Title II › Article 2"
+    assert second.title == "General requirements"
+    assert second.text.startswith("For the purpose of implementing this Agreement, the following products")
+    assert protocol[-1].title == "Annexes"
+
+
+@pytest.mark.shared
+def test_titles_in_sentence_case_on_the_line_after_the_heading():
+    """UK-Albania 2021: "Article 2" / "Definitions and interpretation" / "1. This 'instrument' means ..."."""
+    agreement = _parse("ALB-GBR_NA__2021O.txt")
+    second = _article(agreement, "2")
+    assert second.title == "Definitions and interpretation"
+    assert second.text.startswith("1. This ‘instrument’ means these Articles 1 to 12")
+
+
+@pytest.mark.shared
+def test_joint_declarations_are_provisions_of_their_own():
+    """UK-Singapore 2020: the joint declarations after the protocols, titled and unnumbered."""
+    agreement = _parse("GBR-SGP_NA__2020O.txt")
+    declaration = next(p for p in agreement.provisions if p.annex and p.annex.title == "Joint Declaration on Financial "
+                       "Services")
+    assert declaration.text.startswith("With a view to deepening their regulatory cooperation in the financial services")
+    assert declaration.path == "Joint Declaration on Financial Services"

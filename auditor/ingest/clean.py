@@ -45,17 +45,30 @@ class RawPage:
 # Some collections store a whole agreement as one line. A heading keyword with its number, after the
 # end of a sentence or a run of capitals ("... INICIALES Artículo 1.01 Establecimiento ..."), and before
 # a capitalised word, starts a line of its own again.
+# Numbers spelt out ("Article Eighteen", "ARTICLE TWENTY-ONE"), as some older agreements print them.
+_WORD_NUMBER = (r"(?i:(?:twenty|thirty|forty|fifty)(?:[- ]?(?:one|two|three|four|five|six|seven|eight|nine))?"
+                r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen"
+                r"|seventeen|eighteen|nineteen)(?![A-Za-z])")
 FLATTENED_LINE = 2000  # characters: no printed line is this long
 _INLINE_HEADING = re.compile(
     r"(?:(?<=[.;:!?”\"’)\]])|(?<=\b[A-ZÀ-Ý]{2})|(?<=[a-zà-ÿ]))\s+"
     r"(?=(?:ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo|CHAPTER|Chapter|CAPÍTULO|Capítulo|CHAPITRE|Chapitre"
     r"|SECTION|Section|SECCIÓN|Sección|ANNEX|ANEXO|ANNEXE|PART|PARTE|PARTIE|TITLE|TÍTULO|TITRE)\s+(?:[–—-]\s*)?"
-    r"(?:\d{1,4}|[IVXLC]{1,6})(?:[.\-]\d{1,3}){0,3}\b[.:]?\s+[A-ZÀ-Ý“\"(])"
+    r"(?:\d{1,4}|[IVXLC]{1,6}|" + _WORD_NUMBER + r")(?:[.\-]\d{1,3}){0,3}\b[.:]?\s+(?:\(?1[.)]\s*)?[A-ZÀ-Ý“\"(])"
     r"|\s+(?=(?:PREAMBLE|PREÁMBULO|PRÉAMBULE)\s)")
 
 
 def _restore_line_breaks(line: str) -> str:
     return _INLINE_HEADING.sub("\n", line) if len(line) > FLATTENED_LINE else line
+
+
+# OCR of some collections spaces the digits of article numbers: "Article 1 0 Technical barriers", "Article 1 2 Exchange".
+_SPACED_NUMBER = re.compile(r"\b(ARTICLE|Article|ARTÍCULO|Artículo|ARTICULO|Articulo)\s(\d)((?: \d){1,2})(?=\s+[A-ZÀ-Ý(])")
+SPACED_NUMBER_FAMILY = 3  # occurrences in one document before its numbers are taken to be spaced by the extraction
+
+
+def _join_spaced_numbers(text: str) -> str:
+    return _SPACED_NUMBER.sub(lambda m: f"{m.group(1)} {m.group(2)}{m.group(3).replace(' ', '')}", text)
 
 
 def _split_lines(text: str) -> list[str]:
@@ -194,6 +207,8 @@ def _join_wrapped(left: str, right: str) -> str:
 
 
 def clean_pages(raw_pages: list[RawPage]) -> list[SourcePage]:
+    if sum(len(_SPACED_NUMBER.findall(p.text)) for p in raw_pages) >= SPACED_NUMBER_FAMILY:
+        raw_pages = [RawPage(p.number, p.source, _join_spaced_numbers(p.text), p.ocr_confidence) for p in raw_pages]
     split = [_split_lines(p.text) for p in raw_pages]
     running = _running_shapes(split)
     expected = 1

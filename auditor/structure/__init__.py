@@ -249,6 +249,8 @@ class _TextParser:
                 next_is_heading = j + 1 < len(self.lines) and bool(match_heading(self.lines[j + 1].text))
                 if is_upper_line(text) or (looks_like_title_line(text) and (not upper_only or next_is_heading)):
                     parts.append(text)
+                elif heading.kind == "article" and self._sentence_case_title(j):
+                    parts.append(text)
                 else:
                     break
             elif is_upper_line(text) and is_upper_line(current) and not _SENTENCE_END.search(current):
@@ -268,6 +270,18 @@ class _TextParser:
             j += 1
         return tidy_title(" ".join(parts), self.acronyms), j
 
+    def _sentence_case_title(self, j: int) -> bool:
+        """ "ARTICLE 2" / "General requirements" / "For the purpose of ...": a short line in sentence case between
+        a bare heading and a new sentence is the title."""
+        text = self.lines[j].text
+        if (len(text) > 70 or len(text.split()) > 10 or not text[:1].isupper() or _SENTENCE_END.search(text)
+                or text.endswith(",") or _SENTENCE_OPENING.match(text) or _CONNECTOR_END.search(text)):
+            return False
+        if j + 1 >= len(self.lines):
+            return False
+        after = self.lines[j + 1].text
+        return bool(after[:1].isupper() or after[:1] in "(“\"" or ENUMERATOR.match(after) or match_heading(after))
+
     def _start(self, kind: str, number: str | None, title: str | None, line: _Line) -> None:
         self.current = _Builder(kind=kind, number=number, title=title or None, part=self.part, chapter=self.chapter,
                                 section=self.section, subsection=self.subsection, annex=self.annex, page=line.page)
@@ -277,6 +291,8 @@ class _TextParser:
         kind = heading.kind
         if kind == "part" and self.parts_are_chapters:
             kind = "chapter"
+        elif kind == "part" and heading.word.upper() in ("TITLE", "TITRE", "TÍTULO", "TITULO"):
+            kind = "title"  # cited as the agreement names it: "Title IV", not "Part IV"
         ref = DivisionRef(kind=kind, number=heading.number, title=title or None)
         self.agreement.divisions.append(ref)
         return ref
@@ -370,7 +386,10 @@ class _TextParser:
                     self.chapter, self.section, self.subsection, self.annex = ref, None, None, None
                     self.last_chapter = number_value(ref.number)
                     self.current = None
-                elif ref.kind == "part":
+                elif ref.kind in ("part", "title") and self._inside_container(ref):
+                    self.section, self.subsection = ref, None  # a protocol's own Titles: "Protocol 3 › Title II"
+                    self.current = None
+                elif ref.kind in ("part", "title"):
                     self.part, self.chapter, self.section, self.subsection, self.annex = ref, None, None, None, None
                     self.current = None
                 elif ref.kind == "section":
@@ -397,6 +416,13 @@ class _TextParser:
             self.current.lines.append(line)
             i += 1
         return self._finish()
+
+    def _inside_container(self, ref: DivisionRef) -> bool:
+        """A Part or Title that restarts its numbering inside an annex or protocol divides that container."""
+        if self.annex is None:
+            return False
+        value, last = number_value(ref.number), number_value(self.part.number) if self.part else None
+        return value is None or last is None or value <= last or self.section is not None
 
     def _carry_notes(self, heading_lines: list[_Line]) -> None:
         """Footnotes anchored in a heading or title line belong to the provision it opens."""

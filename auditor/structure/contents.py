@@ -45,7 +45,12 @@ def _heading_key(text: str) -> tuple[str, str | None] | None:
 
 
 def _end_of_contents(lines: list[L], start: int) -> int | None:
-    """Where the body begins after a table of contents: where the contents' first entries appear again.
+    found = _repeated_entry(lines, start)
+    return found[1] if found else None
+
+
+def _repeated_entry(lines: list[L], start: int) -> tuple[int, int] | None:
+    """(entry, repeat): the first of the contents' first entries that the body repeats, and where it does.
 
     A table of contents lists the headings the body then repeats ("CHAPTER 1 GENERAL PROVISIONS",
     "Article 1.1 ..."), so the body starts at the next occurrence of its first entry (or, if the
@@ -62,7 +67,7 @@ def _end_of_contents(lines: list[L], start: int) -> int | None:
     for position, key in keys:
         for k in range(position + 1, len(lines)):
             if _heading_key(lines[k].text) == key and not _listed_entry(lines, k):
-                return k
+                return position, k  # (the entry in the contents, where the body repeats it)
     return None
 
 
@@ -72,15 +77,60 @@ def _listed_entry(lines: list[L], k: int) -> bool:
     return len(following) == 3 and all(_heading_key(t) for t in following)
 
 
+UNMARKED_RUN = 8  # headings in a row, with no prose between, before an unmarked list is taken for contents
+
+
+def _is_prose(text: str) -> bool:
+    return len(text) > 120 or text.rstrip().endswith((".", ";", ":", ","))
+
+
+def _dense_run(lines: list[L], begin: int) -> int | None:
+    """Where the next run of headings with no prose between them begins (a table of contents with no marker)."""
+    run_start, run = None, 0
+    for i in range(begin, len(lines)):
+        text = lines[i].text
+        if len(text) <= 100 and _heading_key(text) and not match_heading(text).body:
+            if run == 0:
+                run_start = i
+            run += 1
+            if run >= UNMARKED_RUN:
+                return run_start
+        elif _is_prose(text):
+            run = 0  # the headings so far had text under them
+    return None
+
+
+def _no_prose(span: list[L]) -> bool:
+    return bool(span) and sum(_is_prose(ln.text) for ln in span) <= 0.15 * len(span)
+
+
+def _skip_unmarked(lines: list[L]) -> list[L]:
+    """Drop lists of headings that have no marker above them (the whole agreement's, or a protocol's own).
+
+    Some collections drop the "Contents" line and keep the list; protocols on rules of origin carry their own
+    list. A run counts only if the body repeats its first entries and nothing between is prose.
+    """
+    begin = 0
+    while (run := _dense_run(lines, begin)) is not None:
+        found = _repeated_entry(lines, run - 1)
+        if found is None or not _no_prose(lines[found[0]:found[1]]):
+            begin = run + UNMARKED_RUN
+            continue
+        # The list starts at its first entry that the body repeats: a protocol's own heading above its list stays.
+        lines = lines[:found[0]] + lines[found[1]:]
+        begin = found[0]
+    return lines
+
+
 def skip_table_of_contents(lines: list[L]) -> list[L]:
-    """The lines without the table of contents, if one follows its marker ("TABLE OF CONTENTS", "ÍNDICE")."""
+    """The lines without tables of contents: one after its marker ("TABLE OF CONTENTS", "ÍNDICE"), or unmarked."""
     limit = max(40, len(lines) // 8)
     start = next((i for i, ln in enumerate(lines[:limit]) if TOC.match(ln.text)), None)
     if start is None:
-        return lines
+        return _skip_unmarked(lines)
     body = _end_of_contents(lines, start)
     if body is not None:
-        return lines[:start] + lines[body:]
+        return lines[:start] + _skip_unmarked(lines[body:])
     toc_page = lines[start].page
     end = start
     while end < len(lines) and lines[end].page == toc_page:
@@ -91,4 +141,4 @@ def skip_table_of_contents(lines: list[L]) -> list[L]:
         if not _toc_like(page_lines):
             break
         end += len(page_lines)
-    return lines[:start] + lines[end:]
+    return lines[:start] + _skip_unmarked(lines[end:])

@@ -44,6 +44,16 @@ PROTOCOL = re.compile(r"^\s*(?:PROTOCOL|PROTOCOLE|PROTOCOLO)(?:\s+(?P<num>\d{1,3
 # Side letters and exchanges of letters close many agreements; they are containers like annexes.
 SIDE_LETTER = re.compile(r"^\s*(?P<head>SIDE LETTERS?|Side [Ll]etters?|EXCHANGE OF LETTERS|Exchange of [Ll]etters)"
                          r"(?P<sep>\s*[:.\-–—]\s*|\s+|$)(?P<title>.*)$")
+# Joint declarations (of a Final Act, or after the annexes): titled, unnumbered, each a container of its own.
+DECLARATION = re.compile(
+    r"^\s*(?:(?:JOINT DECLARATION|Joint Declaration|DÉCLARATION COMMUNE|Déclaration commune|DECLARACIÓN CONJUNTA"
+    r"|Declaración conjunta)\s+(?:relating to|on|concerning|regarding|by|of|in respect of|relative|relativa|sur|sobre"
+    r"|RELATING TO|ON|CONCERNING|REGARDING|BY|OF)"
+    # A declaration of one side says whose it is ("Declaration by Estonia concerning ..."), which "Declaration of
+    # Origin" (an article on certification) does not.
+    r"|(?:DECLARATION|Declaration)\s+(?:by|BY|concerning|CONCERNING|relating to|RELATING TO|of the (?:Community|European"
+    r"|Commission|Council|Government|Parties|EFTA)|OF THE (?:COMMUNITY|EUROPEAN|COMMISSION|COUNCIL|GOVERNMENT|PARTIES)))"
+    r"\s(?!.*\bmeans\b).{3,160}$")
 PREAMBLE = re.compile(r"^\s*(PREAMBLE|Preamble|PRÉAMBULE|Préambule|PREÁMBULO|Preámbulo|PREAMBULO|Preambulo)\s*$")
 FINAL_CLAUSE = re.compile(
     r"^\s*(IN WITNESS WHEREOF|In witness whereof|EN FE DE LO CUAL|En fe de lo cual|EN FOI DE QUOI|En foi de quoi"
@@ -67,6 +77,7 @@ class Heading:
 
 # A run-in title followed by the first numbered paragraph on the same line: "Tariff Elimination 1. Except ...".
 _TITLE_THEN_PARAGRAPH = re.compile(r"^(?P<title>[^.;:]{3,100}?)\s+(?P<body>\(?1[.)]\s+\S.*)$")
+_FIRST_PARAGRAPH = re.compile(r"^\(?1[.)]\s+\S")
 RUN_IN_TITLE = 120  # a same-line "title" longer than this is the article's text
 
 
@@ -78,7 +89,7 @@ def _title_ok(title: str, sep: str) -> bool:
     if t[0] in "(,;[" or t[0].islower():
         return False
     if t[:1].isdigit():
-        return False
+        return bool(_FIRST_PARAGRAPH.match(t))  # "Article 2 1. Sides do not impose ...": no title, paragraph 1 runs in
     return True
 
 
@@ -114,6 +125,9 @@ def match_heading(line: str) -> Heading | None:
         head = m.group("head")
         title = f"{head[:1].upper()}{head[1:].lower()} {m.group('title').strip()}".strip()
         return Heading("annex", None, title, m.group("sep"))
+    m = DECLARATION.match(text)
+    if m and not text.endswith((",", ";", ":", ".")):  # a sentence about a declaration is no heading
+        return Heading("annex", None, tidy_title(text), "")
     m = PROTOCOL.match(text)
     if m:
         return Heading("protocol", m.group("num"), m.group("title").strip(), m.group("sep"))
@@ -124,13 +138,32 @@ def _article_heading(m: re.Match) -> Heading:
     """An article heading; a same-line "title" that is really the first paragraph goes to the body."""
     title, sep, body = m.group("title").strip(), m.group("sep"), ""
     split = _TITLE_THEN_PARAGRAPH.match(title)
-    if split:
+    if _FIRST_PARAGRAPH.match(title):
+        title, body = "", title
+    elif split:
         title, body = split.group("title").strip(), split.group("body")
     elif (len(title) > RUN_IN_TITLE
           or (sep.strip() in (".-", ".–", ":-") and (len(title.split()) > 6 or title.endswith((":", "."))))
-          or (sep.strip() in ("-", "–", "—") and (len(title.split()) > 8 or title.endswith((":", "."))))):
+          or (sep.strip() in ("-", "–", "—") and (len(title.split()) > 8 or title.endswith((":", "."))))
+          or _reads_as_sentence(title) or (title.endswith(":") and len(title.split()) >= 4)):
         title, body = "", title  # "Article I-1.- The objectives of this Agreement are:" opens the text
+        run_in = _TITLE_THEN_SENTENCE.match(body) if not sep.strip() else None
+        if run_in:  # "Customs duties of a fiscal nature The provisions of Article 4 shall ...": title, then text
+            title, body = run_in.group("title"), run_in.group("body")
     return Heading("article", normalise_number(m.group("num")), title, sep, "", body)
+
+
+# A title with no separator before the text, as one-line extractions leave it: a few words ending in a
+# lower-case word, then a capitalised word that opens a sentence.
+_TITLE_THEN_SENTENCE = re.compile(
+    r"^(?P<title>[A-ZÀ-Ý][^.;:,()]{2,90}?[a-zà-ÿ])\s+(?P<body>(?:The|Each|No|Nothing|This|These|Where|When|If|Unless"
+    r"|Notwithstanding|Subject to|For the purposes?|A|An|Any|All|Las?|Los|El|Cada|Le|Les|Chaque)\s.*)$")
+
+
+def _reads_as_sentence(text: str) -> bool:
+    """Eight words or more, mostly lower-case, ending in a full stop: the article's text, not its title."""
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ][\w\-’']*", text) if len(w) > 3]
+    return len(text.split()) >= 8 and text.endswith(".") and sum(w[0].isupper() for w in words) < len(words) / 2
 
 
 def _run_in_article(text: str) -> Heading | None:
@@ -139,11 +172,14 @@ def _run_in_article(text: str) -> Heading | None:
     if m is None or not _title_ok(m.group("title"), m.group("sep")):
         return None
     title = m.group("title")
-    if not m.group("sep").strip() and not (_TITLE_THEN_PARAGRAPH.match(title) or _CAPITALISED_START.match(title)):
-        return None  # "Article 5 of the Agreement ..." runs on; a run-in heading has a title or punctuation
+    if not m.group("sep").strip() and not (_TITLE_THEN_PARAGRAPH.match(title) or _CAPITALISED_START.match(title)
+                                           or _FIRST_PARAGRAPH.match(title) or _SENTENCE_START.match(title)):
+        return None  # "Article 5 of the Agreement ..." runs on; a run-in heading has a title, punctuation or a sentence
     return _article_heading(m)
 
 
+# An untitled article whose text runs in: "Article 1 Guided by the principles of equality, ... Sides will develop".
+_SENTENCE_START = re.compile(r"^[A-ZÀ-Ý][a-zà-ÿ]+\b")
 _CAPITALISED_START = re.compile(r"^[A-ZÀ-Ý][\w’'-]*\s+(?:(?:of|and|on|the|to|for|in|de|del|la|y|et|des)\s+)*[A-ZÀ-Ý]")
 
 
