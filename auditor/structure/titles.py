@@ -1,0 +1,111 @@
+"""Titles of articles and divisions: on the heading line, on the lines below it, or run into the text.
+
+A title ends where the text begins; the cues are the shape of the lines (capitals, title case, a
+sentence opening, a wrapped connector), never a list of known titles.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.structure.headings import (
+    ENUMERATOR,
+    FINAL_CLAUSE,
+    TOC,
+    Heading,
+    is_upper_line,
+    looks_like_title_line,
+    match_heading,
+    tidy_title,
+)
+from auditor.structure.lines import Line
+
+SENTENCE_END = re.compile(r"[.;:!?)\]”\"']\s*$")
+# A wrapped title breaks after a connector ("... of the Parties and") or runs on in capitalised words.
+CONNECTOR_END = re.compile(r"\b(of|and|the|for|on|in|to|between|with|by|or|under|from|at|than|including|upon|within"
+                            r"|pursuant|see|de|del|y|et|des|du|en|la|le|los|las|conforme|según|selon|sous)\s*$",
+                            re.IGNORECASE)
+
+# Words a provision's first sentence opens with, and a title's wrapped second line does not.
+_SENTENCE_OPENING = re.compile(r"^(The|A|An|Each|No|Nothing|This|These|Where|When|If|Unless|Notwithstanding|Subject"
+                               r"|For the purposes|El|La|Los|Las|Cada|Ninguna|Nada|Le|Les|Chaque|Aucune|Aucun)\s")
+_CONNECTOR_START = re.compile(r"^(and|of|for|on|in|to|between|with|by|or|y|et|de)\b", re.IGNORECASE)
+
+
+def _all_capitalised(text: str) -> bool:
+    words = [w for w in re.findall(r"[A-Za-zÀ-ÿ][\w\-’']*", text) if len(w) > 3]
+    return bool(words) and all(w[0].isupper() for w in words)
+
+
+class TitleReader:
+    """Reads a heading's title from its own line or the lines after it, and knows where the title ends."""
+
+    def __init__(self, lines: list[Line], acronyms: frozenset[str]) -> None:
+        self.lines = lines
+        self.acronyms = acronyms
+
+    def take(self, i: int, heading: Heading, upper_only: bool) -> tuple[str, int]:
+        """Title on the heading line, or on the lines after it. Returns (title, next index)."""
+        if heading.body:  # a run-in article: its text follows on the heading line, no title lines below
+            return tidy_title(heading.title, self.acronyms) if heading.title else "", i + 1
+        parts = [heading.title] if heading.title else []
+        j = i + 1
+        while j < len(self.lines) and len(parts) < 4:
+            text = self.lines[j].text
+            if match_heading(text) or ENUMERATOR.match(text) or FINAL_CLAUSE.match(text):
+                break
+            current = " ".join(parts)
+            unbalanced = current.count("(") > current.count(")")
+            if unbalanced:
+                parts.append(text)
+            elif not parts:
+                # Divisions take a title-case title only when a heading follows it.
+                next_is_heading = j + 1 < len(self.lines) and bool(match_heading(self.lines[j + 1].text))
+                if is_upper_line(text) or (looks_like_title_line(text) and (not upper_only or next_is_heading)):
+                    parts.append(text)
+                elif heading.kind == "article" and self._sentence_case_title(j):
+                    parts.append(text)
+                else:
+                    break
+            elif is_upper_line(text) and is_upper_line(current) and not SENTENCE_END.search(current):
+                parts.append(text)
+            elif _SENTENCE_OPENING.match(text) and not CONNECTOR_END.search(current):
+                break  # "Customs Valuation Agreement" / "The Customs Valuation Agreement or any ...": the text begins
+            elif ((not upper_only or heading.title) and not is_upper_line(current) and looks_like_title_line(text)
+                  and not SENTENCE_END.search(current)
+                  and (CONNECTOR_END.search(current) or _CONNECTOR_START.match(text)
+                       or (len(text) <= 40 and _all_capitalised(text)))):
+                parts.append(text)
+            elif ((not upper_only or heading.title) and not is_upper_line(current) and not SENTENCE_END.search(current)
+                  and len(text) <= 40 and _all_capitalised(text) and text.endswith(".")):
+                parts.append(text)
+            else:
+                break
+            j += 1
+        return tidy_title(" ".join(parts), self.acronyms), j
+
+
+    def _sentence_case_title(self, j: int) -> bool:
+        """ "ARTICLE 2" / "General requirements" / "For the purpose of ...": a short line in sentence case between
+        a bare heading and a new sentence is the title."""
+        text = self.lines[j].text
+        if (len(text) > 70 or len(text.split()) > 10 or not text[:1].isupper() or SENTENCE_END.search(text)
+                or text.endswith(",") or _SENTENCE_OPENING.match(text) or CONNECTOR_END.search(text)):
+            return False
+        if j + 1 >= len(self.lines):
+            return False
+        after = self.lines[j + 1].text
+        return bool(after[:1].isupper() or after[:1] in "(“\"" or ENUMERATOR.match(after) or match_heading(after))
+
+
+def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> str | None:
+    if not lines:
+        return None
+    first_page = lines[0].page
+    head: list[str] = []
+    for line in lines:
+        if line.page != first_page or len(head) >= 4 or match_heading(line.text) or TOC.match(line.text):
+            break
+        head.append(line.text)
+    title = tidy_title(" ".join(head), acronyms) if head else None
+    return title[:300] if title else None
