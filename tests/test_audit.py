@@ -63,26 +63,36 @@ def test_canada_korea_preamble_recital_shields_nothing(canada_korea):
     assert "shields no commitment by force of law" in recital.explanation
 
 
-def test_rcep_tension_with_both_sides_cited(rcep_audit):
+def test_rcep_reach_is_read_from_the_treaty_links(rcep_audit):
+    """RCEP, as the December review reads it: 12.3.4 subjects 12.14 and 12.15 to the scheduled non-conforming
+    measures (pp. 422-3), 12.17.3 keeps Chapter 12 out of dispute settlement (p. 432), 17.12 applies GATT XX and GATS
+    XIV to Chapter 12; the only cultural carve-out is broadcasting in the telecom annex. Low exposure, depends on
+    schedules; no tension."""
     chapter12 = [p for p in rcep_audit.provisions if p.chapter == "12"]
     assert len(chapter12) >= 12
     customs = rcep_audit.provision("art-12.11")
     assert customs.title == "Customs Duties" and customs.digital_kind == "customs duties"
     assert customs.page_start == 428
-    # No cultural exception reaches the e-commerce chapter; the only carve-out is broadcasting in the telecom annex.
     assert all(not e.reaches for e in rcep_audit.exceptions)
     assert all(e.scope.kind == "annex" for e in rcep_audit.exceptions if e.binding)
-    tension = next(t for t in rcep_audit.tensions if t.commitment == "art-12.11")
-    assert tension.kind == "customs duties"
-    assert "Article 12.11 (Customs Duties)" in tension.explanation
-    assert tension.exceptions_considered == ["annex-8b-art-2"]
-    assert "Annex 8B" in tension.explanation
-    assert _status(rcep_audit, "19.4").status == "in tension"
-    assert _status(rcep_audit, "3.4").status == "in tension"
+    reach = {r.commitment: r for r in rcep_audit.commitments}
+    assert set(reach) == {"art-12.11", "art-12.14", "art-12.15"}
+    assert reach["art-12.11"].bite == "low" and reach["art-12.14"].bite == "high"
+    tests = {t.test: t for t in reach["art-12.14"].tests}
+    assert tests["non-conforming measures"].found and tests["non-conforming measures"].provision == "art-12.3"
+    assert "Article 8.8" in tests["non-conforming measures"].words
+    assert tests["dispute settlement"].found and tests["dispute settlement"].provision == "art-12.17"
+    assert "No Party shall have recourse to dispute settlement" in tests["dispute settlement"].words
+    assert tests["general exception"].found and tests["general exception"].effect == "policy space"
+    assert not {t.test: t for t in reach["art-12.11"].tests}["non-conforming measures"].found  # 12.3.4 names 12.14-15
+    assert rcep_audit.tensions == []
+    assert _status(rcep_audit, "19.4").status == "depends on schedules"
+    assert _status(rcep_audit, "19.4").exposure == "low"
+    assert _status(rcep_audit, "3.4").status == "not addressed" and _status(rcep_audit, "3.4").exposure == "low"
 
 
 def test_rcep_precedents_from_other_agreements(rcep_audit):
-    for_customs = [p for p in rcep_audit.precedents if p.gap == "art-12.11"]
+    for_customs = [p for p in rcep_audit.precedents if p.gap == "art-12.11"]  # a commitment no cultural clause shields
     assert len(for_customs) == 3
     assert all("cultural_exception" in p.labels for p in for_customs)
     assert all(p.agreement != rcep_audit.agreement.title and p.year and p.article and p.text for p in for_customs)
@@ -122,4 +132,4 @@ def test_csv_inventory_and_markdown(rcep_audit):
     assert customs["labels"] == "ecommerce;digital_products" and customs["pages"] == "p. 428"
     assert "electronic transmissions" in customs["evidence"]
     md = audit_markdown(rcep_audit)
-    assert "| 19.4 | in tension |" in md and "## Precedents" in md
+    assert "| 19.4 | depends on schedules |" in md and "## Precedents" in md

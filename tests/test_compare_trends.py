@@ -14,7 +14,7 @@ from tests.conftest import REPO, tota
 
 def test_compare_marks_differences():
     a = audit_agreement(parse_file(tota(146)), with_precedents=False)
-    b = audit_agreement(parse_file(tota(145)), with_precedents=False)
+    b = audit_agreement(parse_file(tota(449)), with_precedents=False)  # TPP
     comparison = compare_audits(a, b)
     rows = {r.id: r for r in comparison.scorecard}
     assert rows["19.4"].first == "addressed" and rows["19.4"].second == "in tension" and rows["19.4"].differs

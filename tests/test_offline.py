@@ -34,5 +34,5 @@ def test_full_audit_makes_no_outbound_connection(no_network, rcep_chapter12):
     default_precedents.cache_clear()
     importlib.reload(importlib.import_module("auditor.report.audit"))
     audit = audit_file(rcep_chapter12)
-    assert audit.tensions and audit.precedents
+    assert audit.commitments and audit.precedents
     assert no_network == []

@@ -8,7 +8,8 @@ from pydantic import BaseModel, Field
 
 from auditor.classify.attributes import ExceptionScope
 
-Status = Literal["addressed", "partly addressed", "not addressed", "in tension", "not assessable from the text"]
+Status = Literal["addressed", "partly addressed", "not addressed", "in tension", "depends on schedules", "incomplete",
+                 "not applicable", "complete", "not assessable from the text"]
 
 
 class EvidenceSpan(BaseModel):
@@ -27,7 +28,10 @@ class LabelledProvision(BaseModel):
     chapter: str | None = Field(None, description="Chapter number.")
     chapter_title: str | None = None
     section: str | None = None
+    section_title: str | None = None
+    part: str | None = Field(None, description='Part or Title, as the agreement names it: "Title IV".')
     annex: str | None = None
+    path: str | None = Field(None, description='Where it sits: "Chapter 8 › Section F › Article 8.72".')
     page_start: int | None = None
     page_end: int | None = None
     text: str
@@ -41,6 +45,10 @@ class LabelledProvision(BaseModel):
 
     @property
     def citation(self) -> str:
+        """The provision as a lawyer cites it: its full path where the parse found divisions, with its title."""
+        if self.path and self.kind != "preamble" and ("›" in self.path or self.annex):
+            title = f" ({self.title})" if self.title and self.number else ""
+            return self.path + title
         if self.number:
             head = f"Article {self.number}"
             if self.annex:
@@ -70,6 +78,53 @@ class LabelledProvision(BaseModel):
         return f"p. {self.page_start}" if self.page_start == self.page_end else f"pp. {self.page_start}-{self.page_end}"
 
 
+class ReachTest(BaseModel):
+    """One test of what reaches a digital commitment, and what it found."""
+
+    test: Literal["same article", "non-conforming measures", "general exception", "dispute settlement",
+                  "deemed service", "division exception"]
+    found: bool
+    effect: Literal["shields", "policy space", "depends on schedules", "not enforceable", "none"] = "none"
+    provision: str | None = None
+    citation: str | None = None
+    words: str | None = Field(None, description="The treaty's words that decided the test.")
+    note: str
+
+
+class CommitmentReach(BaseModel):
+    """A digital commitment, its cultural bite, and every test of what reaches it."""
+
+    commitment: str = Field(description="Provision id.")
+    citation: str
+    kind: str
+    bite: Literal["high", "low"]
+    binding: bool
+    words: str
+    outcome: Literal["shielded", "not enforceable", "depends on schedules", "exposed", "not binding"]
+    tests: list[ReachTest] = Field(default_factory=list)
+
+
+class MissingDocument(BaseModel):
+    """A protocol, annex or schedule the text refers to but does not contain."""
+
+    name: str
+    kind: Literal["protocol", "annex", "schedules", "incorporated agreement"]
+    cited_in: str | None = Field(None, description="Provision id of the reference.")
+    words: str
+    affects: list[str] = Field(default_factory=list, description="Guideline ids whose status depends on it.")
+
+
+class Coverage(BaseModel):
+    """Whether the text read is enough to assert absences: checked before any status is decided."""
+
+    complete: bool
+    weak_reading: str | None = Field(None, description="Why the structure of the text is doubtful.")
+    missing: list[MissingDocument] = Field(default_factory=list)
+
+    def missing_for(self, guideline: str) -> list[MissingDocument]:
+        return [m for m in self.missing if guideline in m.affects]
+
+
 class ExceptionReach(BaseModel):
     exception: str = Field(description="Provision id of the cultural exception.")
     scope: ExceptionScope
@@ -80,7 +135,9 @@ class ExceptionReach(BaseModel):
 
 class Tension(BaseModel):
     commitment: str = Field(description="Provision id of the e-commerce or digital-products commitment.")
-    kind: str = Field(description="customs duties | non-discrimination | data flows | localisation")
+    kind: str = Field(description="customs duties on electronic transmissions | non-discrimination of digital products |"
+                                  " non-discrimination extended to taxation | data flows | localisation | source code")
+    bite: Literal["high", "low"] = "high"
     exceptions_considered: list[str] = Field(default_factory=list)
     explanation: str
 
@@ -92,6 +149,10 @@ class GuidelineAssessment(BaseModel):
     status: Status
     rationale: str
     evidence: list[str] = Field(default_factory=list, description="Provision ids.")
+    decided_by: str = Field("", description="The codebook test that decided the status, so a reader can disagree "
+                                            "precisely.")
+    exposure: Literal["high", "low", "none"] | None = Field(None, description="19.4 and 3.4: the cultural bite of the "
+                                                                              "digital commitments nothing reaches.")
 
 
 class Precedent(BaseModel):
@@ -117,6 +178,7 @@ class AgreementSummary(BaseModel):
     provisions: int = 0
     structure_warnings: list[str] = Field(default_factory=list, description="Why the reading of the text may be "
                                           "incomplete; the audit's absences are then doubtful.")
+    party_status: str | None = Field(None, description="The Parties by development status, and the list's source.")
 
 
 class Audit(BaseModel):
@@ -125,6 +187,9 @@ class Audit(BaseModel):
     assessments: list[GuidelineAssessment]
     exceptions: list[ExceptionReach] = Field(default_factory=list)
     tensions: list[Tension] = Field(default_factory=list)
+    commitments: list[CommitmentReach] = Field(default_factory=list, description="Every digital commitment and what "
+                                               "reaches it.")
+    coverage: Coverage | None = None
     precedents: list[Precedent] = Field(default_factory=list)
     engine: dict = Field(default_factory=dict)
 

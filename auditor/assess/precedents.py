@@ -131,9 +131,11 @@ class PrecedentIndex:
                                      title=clause.title, labels=clause.labels, text=clause.text, relevance=score,
                                      source=clause.source))
 
-        for tension in audit.tensions:
-            commitment = audit.provision(tension.commitment)
-            add(tension.commitment, "tension", f"{tension.kind} {commitment.text[:600] if commitment else ''}")
+        # Every binding digital commitment that no cultural clause shields is a gap a precedent can fill.
+        for reach in audit.commitments:
+            if reach.binding and reach.outcome != "shielded":
+                commitment = audit.provision(reach.commitment)
+                add(reach.commitment, "tension", f"{reach.kind} {commitment.text[:600] if commitment else ''}")
         for assessment in audit.assessments:
             if assessment.status in ("not addressed", "partly addressed") and assessment.id in GAP_QUERIES:
                 add(assessment.id, assessment.id)

@@ -49,8 +49,11 @@ def label_agreement(agreement, classifier: ProvisionClassifier | None = None):
         record = LabelledProvision(
             id=p.id, kind=p.kind, number=p.number, title=p.title,
             chapter=p.chapter.number if p.chapter else None, chapter_title=p.chapter.title if p.chapter else None,
-            section=p.section.number if p.section else None,
+            section=(p.section.number or p.section.title) if p.section else None,
+            section_title=p.section.title if p.section else None,
+            part=p.part.short() if p.part else None,
             annex=(p.annex.number or p.annex.title) if p.annex else None,
+            path=p.path,
             page_start=p.page_start, page_end=p.page_end, text=text,
             labels=result.labels, scores=result.scores,
             evidence={k: [EvidenceSpan(**s) for s in v] for k, v in result.evidence.items()},

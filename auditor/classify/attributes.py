@@ -18,7 +18,7 @@ from pydantic import BaseModel, Field
 
 from auditor.classify.cues import CUSTOMS_DUTIES
 
-ScopeKind = Literal["agreement", "chapter", "part", "section", "annex", "preamble", "definition", "unclear"]
+ScopeKind = Literal["agreement", "article", "chapter", "part", "section", "annex", "preamble", "definition", "unclear"]
 
 
 class ExceptionScope(BaseModel):

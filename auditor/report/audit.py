@@ -36,7 +36,7 @@ def audit_json(audit: Audit) -> str:
     return json.dumps(audit.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
 
-INVENTORY_COLUMNS = ["provision_id", "article", "title", "chapter", "annex", "pages", "labels", "exception_scope",
+INVENTORY_COLUMNS = ["provision_id", "article", "title", "path", "chapter", "annex", "pages", "labels", "exception_scope",
                      "sectors", "digital_kind", "ecommerce_topics", "evidence"]
 
 
@@ -45,7 +45,7 @@ def inventory_rows(audit: Audit) -> list[dict]:
     for p in audit.provisions:
         evidence = " | ".join(f"{label}: {spans[0].text[:200]}" for label, spans in p.evidence.items() if spans)
         rows.append({
-            "provision_id": p.id, "article": p.number or p.kind, "title": p.title or "",
+            "provision_id": p.id, "article": p.number or p.kind, "title": p.title or "", "path": p.path or "",
             "chapter": p.chapter_title or p.chapter or "", "annex": p.annex or "", "pages": p.pages,
             "labels": ";".join(p.labels), "exception_scope": p.exception_scope.kind if p.exception_scope else "",
             "sectors": ";".join(p.sectors), "digital_kind": p.digital_kind or "",
@@ -69,10 +69,29 @@ def audit_markdown(audit: Audit) -> str:
     if a.date_signed:
         meta.insert(0, f"signed {a.date_signed}")
     lines += [", ".join(meta), ""]
+    if a.party_status:
+        lines += [f"Parties: {md_text(a.party_status)}", ""]
     lines += [f"> **Reading doubtful:** {md_text(w)}\n" for w in a.structure_warnings]
-    lines += ["## Scorecard", "", "| | Status | Finding |", "| --- | --- | --- |"]
+    if audit.coverage and not audit.coverage.complete:
+        missing = "; ".join(md_text(m.name) for m in audit.coverage.missing if m.kind != "schedules")
+        lines += ["> **Coverage incomplete:** statuses that could depend on what is missing say “incomplete”."
+                  + (f" Missing: {missing}." if missing else ""), ""]
+    lines += ["## Scorecard", "", "| | Status | Finding | Decided by |", "| --- | --- | --- | --- |"]
     for g in audit.assessments:
-        lines.append(f"| {g.id} | {g.status} | {md_text(g.rationale)} |")
+        exposure = f" Exposure: {g.exposure}." if g.exposure and g.exposure != "none" else ""
+        lines.append(f"| {g.id} | {g.status} | {md_text(g.rationale)}{exposure} | {md_text(g.decided_by)} |")
+    if audit.commitments:
+        lines += ["", "## Digital commitments and what reaches them", ""]
+        for r in audit.commitments:
+            lines.append(f"- **{md_text(r.citation)}** — {md_text(r.kind)}, {r.bite} bite"
+                         f"{'' if r.binding else ', not binding'}: **{r.outcome}**")
+            for t in r.tests:
+                if t.found:
+                    where = f" {md_text(t.citation)}" if t.citation else ""
+                    lines.append(f"  - {t.test}:{where} — {md_text(t.note)}"
+                                 + (f" “{md_text(t.words[:240])}”" if t.words else ""))
+                else:
+                    lines.append(f"  - {t.test}: none")
     if audit.tensions:
         lines += ["", "## Tensions", ""]
         lines += [f"- **{t.kind}** — {md_text(t.explanation)}" for t in audit.tensions]

@@ -1,0 +1,86 @@
+"""Coverage before any status: is the text read enough to assert that something is absent?
+
+A weak reading (the structure report's warnings), a cultural protocol or annex the text declares part of
+the agreement but does not contain, schedules of reservations it relies on, or another agreement it
+incorporates by reference, make the statuses that depend on them *incomplete* (codebook, "Coverage
+first"). The user can add the missing document and get the statuses re-decided.
+"""
+
+from __future__ import annotations
+
+import re
+
+from auditor.assess.model import Coverage, LabelledProvision, MissingDocument
+
+ALL = ["18.1", "18.2", "19.1", "19.3", "19.4", "19.5", "3.1", "3.4"]
+CULTURE_DOCUMENT = ["18.1", "18.2", "19.1", "19.3", "19.4", "19.5", "3.1", "3.4"]
+SCHEDULES = ["19.4", "19.5", "3.1", "3.4"]
+
+_PROTOCOL = re.compile(r"\b(Protocol|Annex|Protocolo|Anexo|Protocole|Annexe)\s+(?:[IVX\d]+[A-Z]?\s+)?(?:\(?(on|concerning|"
+                       r"relating to|sobre|relativo a|relatif à)\s+)([A-Z][\w’'-]*(?:\s+(?:of|on|and|the|to|for|in|de|la|"
+                       r"y|et)?\s*[A-Z][\w’'-]*){0,6})")
+_CULTURAL_NAME = re.compile(r"cultur|audio-?visual|audiovisuel|broadcast|film|cinema", re.IGNORECASE)
+_SCHEDULE_REFERENCE = re.compile(
+    r"schedules?\s+(?:of|to)\s+(?:specific\s+)?(?:commitments|non-?conforming\s+measures|reservations|annex\s+I{1,2}\b)"
+    r"|(?:its|their|the\s+Party['’]s)\s+schedule\s+to\s+annex\s+I{1,2}\b|annex\s+I{1,2}\s*\((?:[^)]{0,40})"
+    r"(?:non-?conforming|reservations)|list\s+of\s+commitments|listas?\s+de\s+compromisos|reservations?\s+(?:for|to)\s+"
+    r"(?:existing|future)\s+measures", re.IGNORECASE)
+_SCHEDULE_DIVISION = re.compile(r"reservations|non-?conforming|specific\s+commitments|commitments\s+on\s+(?:establishment"
+                                r"|services|cross-border)|list\s+of\s+commitments|schedules?\s+of\s+(?:specific\s+"
+                                r"commitments|reservations|non-?conforming)|reservas|medidas\s+disconformes"
+                                r"|compromisos\s+específicos|mesures\s+non\s+conformes|engagements\s+spécifiques",
+                                re.IGNORECASE)
+SCHEDULE_CHARS = 5000  # a division that holds schedules holds pages of entries, not a line
+
+
+def _quote(text: str, at: int, width: int = 160) -> str:
+    start = max(0, text.rfind(".", 0, at) + 1)
+    return re.sub(r"\s+", " ", text[start:at + width]).strip()
+
+
+def schedules_in_text(agreement) -> bool:
+    """The text read contains schedules of commitments or reservations (not just a reference to them)."""
+    size: dict[str, int] = {}
+    for p in agreement.provisions:
+        if p.annex is not None:
+            name = f"{p.annex.number or ''} {p.annex.title or ''}"
+            if _SCHEDULE_DIVISION.search(name):
+                size[name] = size.get(name, 0) + len(p.text)
+    return any(chars >= SCHEDULE_CHARS for chars in size.values())
+
+
+def check_coverage(agreement, labelled: list[LabelledProvision]) -> Coverage:
+    missing: list[MissingDocument] = []
+    present = " ".join(f"{d.number or ''} {d.title or ''}" for d in agreement.divisions
+                       if d.kind in ("annex", "protocol")).lower()
+    seen: set[str] = set()
+    for p in labelled:
+        for m in _PROTOCOL.finditer(p.text):
+            name = re.sub(r"\s+", " ", m.group(0)).strip(" (")
+            topic = m.group(3).lower()
+            if not _CULTURAL_NAME.search(topic) or topic in seen:
+                continue
+            seen.add(topic)
+            if topic in present:
+                continue
+            missing.append(MissingDocument(name=name, kind="protocol" if m.group(1).lower().startswith("proto") else
+                                           "annex", cited_in=p.id, words=_quote(p.text, m.start()),
+                                           affects=CULTURE_DOCUMENT))
+    if not schedules_in_text(agreement):
+        for p in labelled:
+            m = _SCHEDULE_REFERENCE.search(p.text)
+            if m and ("ecommerce" in p.labels or "digital_products" in p.labels or p.kind != "preamble"):
+                missing.append(MissingDocument(name="the Parties' schedules of commitments and reservations",
+                                               kind="schedules", cited_in=p.id, words=_quote(p.text, m.start()),
+                                               affects=SCHEDULES))
+                break
+    for name in getattr(agreement, "incorporates", []) or []:
+        missing.append(MissingDocument(name=name, kind="incorporated agreement", cited_in=None,
+                                       words=f"This agreement incorporates {name} by reference.", affects=ALL))
+    warnings = agreement.structure_report.warnings if agreement.structure_report else []
+    weak = " ".join(warnings) if warnings else None
+    blocking = [m for m in missing if m.kind != "schedules"]
+    return Coverage(complete=not weak and not blocking, weak_reading=weak, missing=missing)
+
+
+__all__ = ["check_coverage", "schedules_in_text"]
