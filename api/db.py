@@ -68,6 +68,10 @@ class Document(Base):
     date_signed: Mapped[str | None] = mapped_column(String(16), nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=now)
+    # Audit options: earlier uploads of the same tenant to read with this one (an incorporated agreement, a
+    # protocol published separately), and the Parties when the text does not name them.
+    read_with: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    parties: Mapped[list | None] = mapped_column(JSON, nullable=True)
 
 
 class Job(Base):

@@ -123,8 +123,10 @@ def end_session(*, sessions: sessionmaker, session_id: str) -> None:
 # ---------------------------------------------------------------- uploads
 
 
-def document_id(tenant: str, sha256: str) -> str:
-    return hashlib.sha256(f"{tenant}\0{sha256}".encode()).hexdigest()[:32]
+def document_id(tenant: str, sha256: str, read_with: list[str] | None = None, parties: list[str] | None = None) -> str:
+    """One document per tenant and content; read with other documents or for set Parties, it is another audit."""
+    options = f"\0{','.join(read_with or [])}\0{','.join(parties or [])}" if (read_with or parties) else ""
+    return hashlib.sha256(f"{tenant}\0{sha256}{options}".encode()).hexdigest()[:32]
 
 
 _BIDI_CONTROLS = re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
@@ -188,9 +190,10 @@ def spool_upload(stream, *, max_bytes: int, directory: Path) -> tuple[Path, str,
 
 
 def register_upload(*, sessions: sessionmaker, files_dir: Path, tenant: str, spooled: Path, sha256: str, size: int,
-                    filename: str, fmt: str, pages: int | None) -> tuple[Document, Job, bool]:
-    """Store an upload once per tenant and content. Returns (document, its latest job, created)."""
-    doc_id = document_id(tenant, sha256)
+                    filename: str, fmt: str, pages: int | None, read_with: list[str] | None = None,
+                    parties: list[str] | None = None) -> tuple[Document, Job, bool]:
+    """Store an upload once per tenant, content and audit options. Returns (document, its latest job, created)."""
+    doc_id = document_id(tenant, sha256, read_with, parties)
     with sessions.begin() as s:
         existing = s.get(Document, doc_id)
         if existing is not None:
@@ -205,7 +208,7 @@ def register_upload(*, sessions: sessionmaker, files_dir: Path, tenant: str, spo
         files_dir.mkdir(parents=True, exist_ok=True)
         os.replace(spooled, target)
         doc = Document(id=doc_id, tenant=tenant, sha256=sha256, filename=filename, format=fmt, size=size, pages=pages,
-                       status="queued")
+                       status="queued", read_with=read_with or None, parties=parties or None)
         job = Job(id=secrets.token_hex(16), document_id=doc_id, tenant=tenant, status="queued", attempts=0)
         s.add(doc)
         s.flush()
@@ -322,6 +325,20 @@ def _fair_picks(s, limit: int) -> list[tuple[str, str, str]]:
 def _aware(when: datetime | None) -> datetime | None:
     """SQLite hands back naive UTC datetimes, PostgreSQL aware ones: compare them as aware."""
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
+
+
+def audit_options(*, sessions: sessionmaker, doc_id: str) -> tuple[list[str], list[str] | None]:
+    """(documents to read with it, Parties set by the user) of a queued document."""
+    with sessions() as s:
+        doc = s.get(Document, doc_id)
+        return (list(doc.read_with or []), list(doc.parties) if doc and doc.parties else None) if doc else ([], None)
+
+
+def check_read_with(*, sessions: sessionmaker, tenant: str, ids: list[str]) -> list[str]:
+    """The documents named to be read with an upload must be this tenant's (or public) uploads."""
+    for doc_id in ids:
+        get_document(sessions=sessions, tenant=tenant, doc_id=doc_id)
+    return ids
 
 
 def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, str]]:

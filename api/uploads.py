@@ -35,7 +35,12 @@ MAX_FIELD_BYTES = 4096  # small form fields beside the file (the page's CSRF tok
 # The OpenAPI description of the body the routes read themselves.
 UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
     "type": "object", "required": ["file"],
-    "properties": {"file": {"type": "string", "format": "binary", "description": "PDF, ToTA XML, HTML or text"}}}}}}}
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "PDF, ToTA XML, HTML or text"},
+        "read_with": {"type": "string", "description": "Ids of earlier uploads to read with this one, comma-separated: "
+                      "the agreement it incorporates by reference, a protocol or schedules published separately."},
+        "parties": {"type": "string", "description": "The Parties' ISO 3166 alpha-3 codes, comma-separated (EUR for "
+                    "the European Union), when the text does not name them."}}}}}}}
 
 
 class MalformedUpload(AuditError):
@@ -168,15 +173,42 @@ def sniff(upload: ReceivedUpload) -> str:
     return sniff_format(upload.head)
 
 
+def audit_options(fields: dict[str, str], *, sessions, tenant: str) -> tuple[list[str], list[str]]:
+    """The optional form fields: documents to read with the upload, and the Parties. Refused with the reason."""
+    read_with = [x.strip() for x in fields.get("read_with", "").split(",") if x.strip()]
+    if len(read_with) > MAX_READ_WITH:
+        raise MalformedUpload(f"At most {MAX_READ_WITH} documents can be read with one agreement.",
+                              "Name fewer ids in 'read_with'.")
+    try:
+        store.check_read_with(sessions=sessions, tenant=tenant, ids=read_with)
+    except AuditError as exc:
+        raise MalformedUpload(f"'read_with' names {exc}", "Upload the incorporated agreement first and give its id "
+                              "from GET /api/v1/agreements.") from exc
+    parties = [x.strip().upper() for x in fields.get("parties", "").split(",") if x.strip()]
+    if parties:
+        import pycountry
+
+        bad = [p for p in parties if p != "EUR" and (len(p) != 3 or pycountry.countries.get(alpha_3=p) is None)]
+        if bad:
+            raise MalformedUpload(f"'parties' has codes that are not ISO 3166 alpha-3: {', '.join(bad)}.",
+                                  "Use three letters such as JPN, AUS or KOR; EUR stands for the European Union.")
+    return read_with, parties
+
+
+MAX_READ_WITH = 5
+
+
 def accept_upload(upload: ReceivedUpload, *, request: Request, settings: Settings, sessions, tenant: str):
     """Register a received upload and queue its audit; refuse it if it is junk or over the tenant's quota."""
     try:
+        read_with, parties = audit_options(upload.fields, sessions=sessions, tenant=tenant)
         fmt = sniff(upload)
         store.check_storage_quota(sessions=sessions, tenant=tenant, adding=upload.size,
                                   max_bytes=settings.tenant_max_bytes)
         doc, job, created = store.register_upload(sessions=sessions, files_dir=settings.files_dir, tenant=tenant,
                                                   spooled=upload.path, sha256=upload.sha256, size=upload.size,
-                                                  filename=upload.filename, fmt=fmt, pages=None)
+                                                  filename=upload.filename, fmt=fmt, pages=None,
+                                                  read_with=read_with, parties=parties)
     finally:
         upload.discard()  # moved into files/ when registered; otherwise removed
     request.app.state.supervisor.notify()

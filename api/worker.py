@@ -85,10 +85,10 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
             return
         if message is None:
             return
-        job_id, path = message
+        job_id, path, read_with, parties = message
         body, error, retire = None, None, False
         try:
-            body = audit_json(audit_file(path, options))
+            body = audit_json(audit_file(path, options, read_with=read_with, parties=parties))
         except AuditError as exc:
             error = str(exc)
         except MemoryError:
@@ -219,7 +219,9 @@ class Supervisor:
             return
         for (job_id, doc_id, _tenant), slot in zip(store.claim_jobs(sessions=self.sessions, limit=len(idle)), idle):
             slot.job, slot.started = job_id, time.monotonic()
-            slot.conn.send((job_id, str(self.files_dir / doc_id)))
+            read_with, parties = store.audit_options(sessions=self.sessions, doc_id=doc_id)
+            slot.conn.send((job_id, str(self.files_dir / doc_id), [str(self.files_dir / d) for d in read_with],
+                            parties))
 
     def _finish(self, job_id: str, body: str | None, error: str | None) -> None:
         """Record a job's end. If the result cannot be saved, the job fails with the reason: it never stays running."""

@@ -258,15 +258,39 @@ def audit(
     precedents: Annotated[bool, typer.Option(help="Look up precedent clauses for gaps and tensions.")] = True,
     earlier: Annotated[Optional[Path], typer.Option(help="Folder of earlier audits (a batch run's output) to draw "
                                                          "precedents from as well.")] = None,
+    incorporates: Annotated[Optional[list[Path]], typer.Option(
+        "--incorporates", "--read-with", exists=True, dir_okay=False, readable=True,
+        help="A document to read with this one: the agreement it incorporates by reference, or a protocol or "
+             "schedules published separately. Repeat for several.")] = None,
+    party: Annotated[Optional[list[str]], typer.Option(
+        "--party", help="A Party's ISO 3166 alpha-3 code (JPN, AUS; EUR for the European Union), when the text does "
+                        "not name its Parties. Repeat for each Party.")] = None,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
     from auditor.pipeline import ParseOptions, audit_file
     from auditor.report.audit import RENDERERS
 
-    result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents)
+    parties = _parties(party)
+    result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents,
+                        read_with=list(incorporates or []), parties=parties)
     if earlier is not None and precedents:
         result.precedents += _earlier_precedents(earlier, result)
     write_output(RENDERERS[format_for(format, output, AuditFormat, AuditFormat.json).value](result), output)
+
+
+def _parties(codes: list[str] | None) -> list[str] | None:
+    if not codes:
+        return None
+    import pycountry
+
+    out = []
+    for code in codes:
+        value = code.strip().upper()
+        if value != "EUR" and (len(value) != 3 or pycountry.countries.get(alpha_3=value) is None):
+            raise AuditError(f"--party {code!r} is not an ISO 3166 alpha-3 country code.",
+                             "Use three letters such as JPN, AUS or KOR; EUR stands for the European Union.")
+        out.append(value)
+    return out
 
 
 def _earlier_precedents(folder: Path, audit) -> list:

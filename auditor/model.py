@@ -181,6 +181,8 @@ class Agreement(BaseModel):
                                     "by reference (mutatis mutandis): its audit needs their text as well.")
     amendments: list[Amendment] = Field(default_factory=list, description="Changes this text makes to an "
                                         "agreement it amends or incorporates.")
+    read_with: list[str] = Field(default_factory=list, description="Documents the user supplied to be read with this "
+                                 "text (an incorporated agreement, a missing protocol or schedule).")
     structure_report: StructureReport = Field(default_factory=StructureReport)
     divisions: list[DivisionRef] = Field(default_factory=list)
     provisions: list[Provision] = Field(default_factory=list)

@@ -49,14 +49,15 @@ def default_precedents():
     return PrecedentIndex.load()
 
 
-def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, with_precedents: bool = True) -> "Audit":
+def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, with_precedents: bool = True,
+                    parties: list[str] | None = None) -> "Audit":
     from auditor import __version__
     from auditor.assess import assess
     from auditor.classify import label_agreement
 
     labelled = label_agreement(agreement, classifier)
     index = (precedents or default_precedents()) if with_precedents else None
-    audit = assess(agreement, labelled, index)
+    audit = assess(agreement, labelled, index, parties=parties)
     audit.engine = {"version": __version__, "format": agreement.format}
     return audit
 
@@ -74,8 +75,10 @@ def _load_models(classifier: bool, precedents: bool) -> None:
         pass
 
 
-def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(), **kwargs) -> "Audit":
-    """Read, then audit. The models load in a thread while the file is read (PDFium releases the GIL), so a
+def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(), *,
+               read_with: list[str | os.PathLike[str]] = (), **kwargs) -> "Audit":
+    """Read, then audit; ``read_with`` are documents to read with it (an incorporated agreement, a protocol
+    published separately), audited as one text. The models load in a thread while the file is read (PDFium releases the GIL), so a
     fresh process such as one ``auditor audit`` pays for the reading and the loading at once, not one after
     the other; where they are loaded already (service and batch workers) the thread finds them cached."""
     loader = threading.Thread(target=_load_models, daemon=True, args=(
@@ -83,6 +86,10 @@ def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOption
     loader.start()
     try:
         agreement = parse_file(path, options)
+        if read_with:
+            from auditor.structure.combine import read_together
+
+            agreement = read_together(agreement, [parse_file(extra, options) for extra in read_with])
     finally:
         loader.join()
     return audit_agreement(agreement, **kwargs)

@@ -234,3 +234,32 @@ def test_cli_caps_what_it_reads_from_one_file(tmp_path):
     path.write_bytes(b"Article 1\n" + b"a" * 5000)
     with pytest.raises(DocumentTooLarge, match="over the 1,000-byte limit"):
         read_input(path, max_bytes=1000)
+
+
+@pytest.mark.shared
+def test_audit_reads_an_incorporating_agreement_with_the_one_it_incorporates(tmp_path):
+    """UK-Central America 2019 alone: statuses 'not assessable from this text alone'; with --incorporates, decided."""
+    from tests.conftest import CORPUS, TOTA, shared_file
+
+    uk = shared_file(CORPUS / "wild" / "CNTRAU_2019O.txt")
+    alone = subprocess.run([sys.executable, "-m", "auditor", "audit", str(uk), "--no-precedents", "-f", "json"],
+                           capture_output=True, text=True, cwd=REPO, timeout=300)
+    together = subprocess.run([sys.executable, "-m", "auditor", "audit", str(uk), "--no-precedents", "-f", "json",
+                               "--incorporates", str(shared_file(TOTA / "pta_388.xml")), "--party", "GBR",
+                               "--party", "CRI"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert alone.returncode == 0 and together.returncode == 0, alone.stderr + together.stderr
+    first, second = json.loads(alone.stdout), json.loads(together.stdout)
+    g = {x["id"]: x for x in first["assessments"]}
+    assert g["19.4"]["status"] == "incomplete" and "incorporates EU-Central America Agreement" in g["19.4"]["rationale"]
+    g = {x["id"]: x for x in second["assessments"]}
+    assert g["19.1"]["status"] == "addressed"
+    assert second["agreement"]["parties"] == ["GBR", "CRI"]
+    cited = [p["path"] for p in second["provisions"] if p["path"]]
+    assert any(path.startswith("EU - Central America › ") for path in cited)  # the incorporated text, cited as such
+
+
+def test_a_party_code_that_is_no_country_is_refused():
+    proc = subprocess.run([sys.executable, "-m", "auditor", "audit", "agreements/canada-korea-2014.tota.xml",
+                           "--party", "XXQ", "--no-precedents"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode != 0
+    assert "XXQ" in proc.stderr and "ISO 3166" in proc.stderr and "Traceback" not in proc.stderr

@@ -9,7 +9,7 @@ import time
 import httpx
 import pytest
 
-from tests.conftest import TOTA, shared_file, tota
+from tests.conftest import CORPUS, TOTA, shared_file, tota
 from tests.service import wait_for_job
 
 
@@ -149,3 +149,39 @@ def test_precedents_include_earlier_audits_of_the_same_tenant_only(server, clien
     assert any(p["agreement"] == "Canada - Rep. of Korea" and p["gap"] == "art-12.11" for p in earlier)
     assert all(p["source"].startswith(("reference corpus", "your audits")) for p in earlier)
     assert up["id"] not in " ".join(sources)  # tenant B's upload never shows up for tenant A
+
+
+@pytest.mark.shared
+def test_an_agreement_read_with_the_agreement_it_incorporates(clients):
+    """UK-Central America 2019 incorporates the EU-Central America Agreement: alone it is 'not assessable from this
+    text alone'; uploaded with read_with=<the EU agreement's id> it is audited with it."""
+    a, _ = clients
+    with shared_file(TOTA / "pta_388.xml").open("rb") as fh:
+        base = a.post("/api/v1/agreements", files={"file": ("eu-central-america.xml", fh)}).json()
+    assert wait_for_job(a, base["job"]["id"])["status"] == "done"
+    uk = shared_file(CORPUS / "wild" / "CNTRAU_2019O.txt").read_bytes()
+    alone = a.post("/api/v1/agreements", files={"file": ("uk-ca.txt", uk)}).json()
+    together = a.post("/api/v1/agreements", files={"file": ("uk-ca.txt", uk)},
+                      data={"read_with": base["id"], "parties": "GBR, CRI, SLV, GTM, HND, NIC, PAN"}).json()
+    assert together["id"] != alone["id"]  # the same file read with another is another audit
+    for job in (alone["job"], together["job"]):
+        assert wait_for_job(a, job["id"])["status"] == "done"
+    first = a.get(f"/api/v1/agreements/{alone['id']}/audit").json()
+    second = a.get(f"/api/v1/agreements/{together['id']}/audit").json()
+    status = {g["id"]: g for g in first["assessments"]}
+    assert status["19.1"]["status"] == "incomplete"
+    assert "Not assessable from this text alone (it incorporates EU-Central America Agreement)" in status["19.1"]["rationale"]
+    status = {g["id"]: g for g in second["assessments"]}
+    assert status["19.1"]["status"] == "addressed"  # the EU agreement names the 2005 Convention (Article 74)
+    assert second["agreement"]["parties"] == ["GBR", "CRI", "SLV", "GTM", "HND", "NIC", "PAN"]
+    assert not any(m["kind"] == "incorporated agreement" for m in second["coverage"]["missing"])
+
+
+def test_read_with_and_parties_are_checked(clients, rcep_chapter12):
+    a, b = clients
+    with rcep_chapter12.open("rb") as fh:
+        response = a.post("/api/v1/agreements", files={"file": ("x.pdf", fh)}, data={"read_with": "0" * 32})
+    assert response.status_code == 422 and "read_with" in response.json()["error"]
+    with rcep_chapter12.open("rb") as fh:
+        response = a.post("/api/v1/agreements", files={"file": ("x.pdf", fh)}, data={"parties": "JPN, XXQ"})
+    assert response.status_code == 422 and "XXQ" in response.json()["error"]

@@ -41,6 +41,8 @@ _TESTIMONIUM = re.compile(r"^\s*(IN WITNESS WHEREOF|EN FE DE LO CUAL|EN FOI DE Q
 # sector; it shields nothing.
 _SECTOR_UNDERSTANDING = re.compile(r"understanding\s+on\s+computer\s+services|\bCPC\s*84\b|computer\s+and\s+related"
                                    r"\s+services", re.IGNORECASE)
+_PRODUCT_LIST = re.compile(r"rules? of origin|originating|working or processing|product-specific|tariff schedule"
+                           r"|harmoni[sz]ed system|reglas de origen|règles d'origine", re.IGNORECASE)
 _CARVE = re.compile(r"not\s+apply|exception|except|exclu|nothing\s+in|shall\s+not\s+be\s+construed|preserve|exempt"
                     r"|no\s+se\s+aplic|excepto|exclu|nada\s+de\s+lo|ne\s+s['’]appliqu|aucune\s+disposition", re.IGNORECASE)
 _PARAGRAPH = re.compile(r"\n\s*(?=\(?\d{1,2}[.)]\s)|(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])")
@@ -105,6 +107,10 @@ def _judge(p: LabelledProvision) -> tuple[bool, ExceptionScope, str | None]:
             "a preamble recital: it guides interpretation but shields no commitment by force of law")
     if scope.kind == "definition":
         return False, scope, "a definition: it gives content to an exception elsewhere and shields nothing by itself"
+    if _PRODUCT_LIST.search(f"{p.annex or ''} {p.chapter_title or ''} {p.title or ''}"):
+        return False, ExceptionScope(kind="definition", chapters=scope.chapters, phrase="product list"), (
+            "a rules-of-origin or tariff list that names cultural products (films, books, recordings): it carves "
+            "nothing out of any commitment")
     if _SECTOR_UNDERSTANDING.search(f"{p.title or ''} {p.text}"):
         return False, ExceptionScope(kind="definition", chapters=scope.chapters, phrase="sector understanding"), (
             "an understanding of what a services sector covers: it keeps content out of the sector's definition but "
@@ -160,6 +166,10 @@ def exception_reach(provisions: list[LabelledProvision], commitment_ids: list[st
         if "cultural_exception" not in exc.labels or _signature_clause(exc):
             continue
         binding, scope, why_not = _judge(exc)
+        if binding and exc.annex and scope.kind == "agreement":
+            # A reservation in a schedule annex ("Annex I › Colombia") reaches the obligations it lists, not the
+            # whole agreement: its words "this Agreement" describe what it derogates from.
+            scope = ExceptionScope(kind="annex", chapters=scope.chapters, phrase=scope.phrase)
         reached: list[str] = []
         if binding:
             if scope.kind == "agreement":

@@ -46,7 +46,8 @@ _SOURCE_CODE = (r"(?:require|condition)[^.;]{0,120}(?:transfer\s+of,?\s+or\s+acc
                 r"source\s+code|código\s+fuente[^.;]{0,80}(?:no\s+(?:podrá|exigirá))|(?:no\s+(?:podrá|exigirá))[^.;]{0,120}"
                 r"código\s+fuente|code\s+source[^.;]{0,80}n['’]exige|n['’]exige[^.;]{0,120}code\s+source")
 # An aim, not an obligation.
-_SOFT = re.compile(r"\b(?:shall|will)\s+(?:endeavou?r|seek|strive|make\s+(?:every|best)\s+effort)|\bendeavou?r\s+to\b"
+_SOFT = re.compile(r"\b(?:shall|will)\s+(?:endeavou?r|seek|strive|make\s+(?:every|best)\s+effort|cooperate|consider)"
+                   r"|\bendeavou?r\s+to\b|\bconfirm\s+their\s+(?:current\s+)?practice|\bwith\s+a\s+view\s+to\s+considering"
                    r"|\bbest\s+endeavou?rs\b|\bshould\b|\b(?:recogni[sz]e|acknowledge)\b(?![^.;]{0,60}\bshall\b)"
                    r"|\bprocurarán\b|\bse\s+esforzarán\b|\bs['’]efforcent\b", re.IGNORECASE)
 _SHALL = re.compile(r"\bshall\b|\bagree\s+not\s+to\b|\bneither\s+party\s+may\b|\bwill\b|\bcannot\b|\bmay\s+not\b|\bno\s+party\b|\bmaintain\b|\bno\s+\w+rá[n]?\b"
@@ -56,6 +57,8 @@ _DEFINITION = re.compile(r"[”\"’']\s*(?:means|significa|designa|désigne|s['
 # Sentences end at a full stop, semicolon or colon before a capital or a number, and at a paragraph break;
 # a line break alone is a wrapped line (ToTA keeps the printed lines).
 _SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"¿¡\[]|\d+\.)|\n\s*\n+|\n(?=\s*\(?(?:[a-z]{1,3}|\d{1,2})[.)]\s)")
+
+_ITEM = re.compile(r"^\(?[a-z]{1,3}\)|^\(?[ivx]{1,5}\)")
 
 KIND_BITE = {
     "non-discrimination of digital products": HIGH,
@@ -109,11 +112,17 @@ def provision_commitments(p: LabelledProvision) -> list[DigitalCommitment]:
     if p.kind == "preamble" or (p.title and re.search(r"definition|definici|définition", p.title, re.IGNORECASE)):
         return []
     found: dict[str, DigitalCommitment] = {}
+    lead = ""
     for sentence in sentences(p.text):
         if sentence.startswith("[") or _DEFINITION.search(sentence[:200]) and "shall" not in sentence.lower():
             continue  # a footnote, or a definition
+        # "(a) not adopt measures that accord less favourable treatment ...": the obligation is in the lead-in
+        # ("... each Party shall:"), which binds every item of its list.
+        item = bool(_ITEM.match(sentence))
+        if not item:
+            lead = sentence if sentence.rstrip().endswith(":") else ""
         for kind in _kinds(sentence):
-            binding = _binding(sentence)
+            binding = _binding(f"{lead} {sentence}" if item and lead else sentence)
             current = found.get(kind)
             if current is None or (binding and not current.binding):
                 found[kind] = DigitalCommitment(p.id, kind, KIND_BITE[kind], binding, sentence[:600])

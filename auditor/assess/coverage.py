@@ -49,10 +49,16 @@ def schedules_in_text(agreement) -> bool:
     return any(chars >= SCHEDULE_CHARS for chars in size.values())
 
 
+def _named_in(name: str, supplied: list[str]) -> bool:
+    words = {w for w in re.findall(r"[A-Za-z]{4,}", name.lower())} - {"agreement", "between", "partnership", "trade"}
+    return any(words & set(re.findall(r"[a-z]{4,}", s.lower())) for s in supplied)
+
+
 def check_coverage(agreement, labelled: list[LabelledProvision]) -> Coverage:
     missing: list[MissingDocument] = []
-    present = " ".join(f"{d.number or ''} {d.title or ''}" for d in agreement.divisions
-                       if d.kind in ("annex", "protocol")).lower()
+    supplied = list(getattr(agreement, "read_with", []) or [])
+    present = " ".join([f"{d.number or ''} {d.title or ''}" for d in agreement.divisions
+                        if d.kind in ("annex", "protocol", "part")] + supplied).lower()
     seen: set[str] = set()
     for p in labelled:
         for m in _PROTOCOL.finditer(p.text):
@@ -74,7 +80,10 @@ def check_coverage(agreement, labelled: list[LabelledProvision]) -> Coverage:
                                                kind="schedules", cited_in=p.id, words=_quote(p.text, m.start()),
                                                affects=SCHEDULES))
                 break
-    for name in getattr(agreement, "incorporates", []) or []:
+    incorporated = list(getattr(agreement, "incorporates", []) or [])
+    for name in incorporated:
+        if len(supplied) >= len(incorporated) or _named_in(name, supplied):
+            continue  # the user supplied it: it is read with this text
         missing.append(MissingDocument(name=name, kind="incorporated agreement", cited_in=None,
                                        words=f"This agreement incorporates {name} by reference.", affects=ALL))
     warnings = agreement.structure_report.warnings if agreement.structure_report else []

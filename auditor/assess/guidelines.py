@@ -348,7 +348,9 @@ class _Scorecard:
             high = [r for r in unreached if exposure_of(r) == "high"]
             exposure = "high" if high else ("low" if unreached else "none")
             target = high or unreached
-            status = "in tension" if high else "not addressed"
+            # In tension where a high-bite commitment is exposed outright; where its reach hinges on schedules, the
+            # gap is graded but not called a tension (19.4 says "depends on schedules").
+            status = "in tension" if any(r.outcome == "exposed" for r in high) else "not addressed"
             what = (f"{', '.join(r.citation for r in target)} ({exposure} exposure)" if target else
                     "the e-commerce provisions")
             self.add("3.4", status, f"The agreement deals with e-commerce ({len(set(digital))} provisions) and no "
@@ -364,13 +366,16 @@ class _Scorecard:
             blocking = [m for m in self.coverage.missing_for(g.id) if m.kind != "schedules"]
             if not blocking and not self.coverage.weak_reading:
                 continue
-            if g.status not in ("not addressed", "partly addressed", "not applicable"):
+            incorporated = [m.name for m in blocking if m.kind == "incorporated agreement"]
+            # Reach and exposure depend on commitments an incorporated agreement holds: even a positive finding on the
+            # few pages read is no answer for the whole.
+            whole_needed = bool(incorporated) and g.id in ("19.4", "19.5", "3.4")
+            if g.status not in ("not addressed", "partly addressed", "not applicable") and not whole_needed:
                 continue
             reasons = [f"{m.name} (referred to in {self.by_id[m.cited_in].citation})" if m.cited_in in self.by_id else
                        m.name for m in blocking]
             if self.coverage.weak_reading:
                 reasons.append("the structure of the text was not fully recognised")
-            incorporated = [m.name for m in blocking if m.kind == "incorporated agreement"]
             head = (f"Not assessable from this text alone (it incorporates {', '.join(incorporated)}). "
                     if incorporated else "")
             self.out[i] = g.model_copy(update={

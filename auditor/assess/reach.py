@@ -24,8 +24,13 @@ _SELF = re.compile(r"\b(?:this\s+article|this\s+paragraph|paragraphs?\s+\d|subpa
                    r"\s+artículo|le\s+présent\s+article|cet\s+article)", re.IGNORECASE)
 _NON_CONFORMING = re.compile(r"non-?conform|do(?:es)?\s+not\s+conform|reservations?|schedules?\s+(?:of|to)|annex\s+I{1,2}\b"
                              r"|medidas\s+disconformes|reservas|mesures\s+non\s+conformes", re.IGNORECASE)
-_SUBJECT_TO_SCHEDULE = re.compile(r"subject\s+to[^.;]{0,80}(?:schedule|reservation|annex\s+I{1,2}\b|non-?conforming)",
-                                  re.IGNORECASE)
+_SUBJECT_TO_SCHEDULE = re.compile(r"subject\s+to[^.;]{0,80}(?:schedule|reservation|annex\s+I{1,2}\b|non-?conforming)"
+                                  r"|unless\s+otherwise\s+specified\s+in\s+its\s+(?:list\s+of\s+)?reservations"
+                                  r"|except\s+as\s+(?:provided|set\s+out)\s+in\s+its\s+schedule", re.IGNORECASE)
+# A chapter-wide link: "the Parties' non-conforming measures, as set forth in their Schedule of Annexes I, II ...,
+# apply to electronic commerce".
+_CHAPTER_SCHEDULES = re.compile(r"non-?conforming\s+measures[^.;]{0,160}\s+appl(?:y|ies)\s+to\s+(?:electronic\s+commerce"
+                                r"|this\s+chapter)", re.IGNORECASE)
 _GENERAL_EXCEPTION = re.compile(r"article\s+xx\b|article\s+xiv\b|general\s+exceptions?|gatt\s+1994[^.;]{0,40}xx"
                                 r"|excepciones\s+generales|exceptions\s+générales", re.IGNORECASE)
 _DISPUTE_EXCLUSION = re.compile(
@@ -116,6 +121,8 @@ def _non_conforming(c: DigitalCommitment, p: LabelledProvision, chapter: list[La
             return _schedule_test(p, paragraph, schedules_present)
     for other in chapter:
         for sentence in _paragraphs(other.text.split("\n[", 1)[0]):
+            if _CHAPTER_SCHEDULES.search(sentence):
+                return _schedule_test(other, sentence, schedules_present)
             m = _NOT_APPLY.search(sentence)
             if not m or not _NON_CONFORMING.search(sentence[m.end():m.end() + 400]):
                 continue

@@ -15,10 +15,19 @@ from auditor.model import Amendment
 
 _NAME = r"(?P<name>[A-Z][\w.\-–’' ]{1,80}?)"
 INCORPORATION = [
-    re.compile(r"(?i:provisions of (?:the )?)" + _NAME + r"(?:,[^.;]{0,300})?\s+(?i:(?:are|is|shall be)\s+(?:hereby\s+)?"
+    # "The provisions of the EU-Central America Agreement at the time of signature of this Agreement (whether or not
+    # the provisions are in force) are incorporated by reference into ...": a qualifier may stand between.
+    re.compile(r"(?i:provisions of (?:the )?)" + _NAME + r"(?:(?:,|\s+(?=(?i:at|as|in|which|whether)\b|\())[^.;]{0,300}?)?"
+               r"\s+(?i:(?:are|is|shall be)\s+(?:hereby\s+)?"
                r"incorporated\s+(?:by reference\s+)?into)"),
     re.compile(r"(?i:Incorporated Agreement[”\"]?\s+means\s+the\s+(?:[\w\-]+\s+)?provisions of (?:the )?)" + _NAME
                + r"\s+(?i:as\s+incorporated)"),
+    # '"Incorporated Agreements" means the EU-Israel Trade Agreements to the extent incorporated'; the article
+    # heading "Incorporation of the EU-Jordan Agreements".
+    re.compile(r"(?i:Incorporated Agreements?[”\"]?\s+means\s+(?:the\s+provisions\s+of\s+)?(?:the\s+)?)" + _NAME
+               + r"\s+(?i:(?:to the extent|as)\s+incorporated)"),
+    re.compile(r"(?i:\bincorporation of (?:the )?)(?P<name>[A-Z][\w.\-–’' ]{1,60}?(?:Agreements?|FTA|EPA|EPPCCA|CETA))"
+               r"(?=\s+(?:The|1\.|\(|ARTICLE|Article)\b|\s*$)", re.MULTILINE),
 ]
 # Multilateral texts whose articles agreements routinely incorporate ("Article III of the GATT 1994 ... is
 # incorporated into and made part of this Agreement"): that is a rule borrowed, not an agreement built on another.
@@ -36,7 +45,7 @@ def incorporated_agreements(text: str) -> list[str]:
     names: list[str] = []
     for pattern in INCORPORATION:
         for m in pattern.finditer(text):
-            name = re.sub(r"\s+", " ", m.group("name")).strip(" ,.")
+            name = re.sub(r"\s*([-–])\s*", r"\1", re.sub(r"\s+", " ", m.group("name"))).strip(" ,.")
             name = re.sub(r"^(?:the|this)\s+", "", name, flags=re.IGNORECASE)
             if name and name.lower() not in ("this agreement", "agreement") and not _BORROWED_RULE.search(name) \
                     and len(name.split()) <= 8 and name not in names:
