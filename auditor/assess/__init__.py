@@ -118,6 +118,31 @@ def _judge(p: LabelledProvision) -> tuple[bool, ExceptionScope, str | None]:
     return True, _operative_scope(p) or scope, None
 
 
+_DIVISION_CARVE_OUT = re.compile(
+    r"\b(?:this|the present)\s+(?:section|sub-?section|chapter|title|part|annex|agreement)\b[^.;:]{0,60}?(?:shall|does|do)"
+    r"\s+not\s+apply|nothing\s+in\s+this\s+(?:section|chapter|title|part|agreement)\s+shall\s+be\s+construed\s+to"
+    r"\s+apply|(?:esta\s+sección|este\s+capítulo|el\s+presente\s+capítulo)\s+no\s+se\s+aplicar"
+    r"|(?:la\s+présente\s+section|le\s+présent\s+chapitre)\s+ne\s+s['’]applique", re.IGNORECASE)
+_CARVE_WORDS = re.compile(r"not\s+apply|construed\s+to\s+apply|no\s+se\s+aplicar|ne\s+s['’]applique", re.IGNORECASE)
+_SECTOR_NAMES = {"audiovisual": r"audio-?visual|audiovisuel", "broadcasting": r"broadcast|radiodifus|radiodiffus",
+                 "cultural industries": r"cultural industr|industrias culturales|industries culturelles",
+                 "publishing": r"publishing|édition|editorial", "film": r"\bfilms?\b|cinema"}
+
+
+def _division_carve_out(p: LabelledProvision) -> list[str]:
+    """The cultural sectors a division's own "does not apply to" paragraph names, if any."""
+    body = p.text.split("\n[", 1)[0]
+    if not _CARVE_WORDS.search(body):
+        return []
+    for paragraph in (re.sub(r"\s+", " ", x) for x in _PARAGRAPH.split(body) if x.strip()):
+        m = _DIVISION_CARVE_OUT.search(paragraph)
+        if m:
+            named = [name for name, pattern in _SECTOR_NAMES.items() if re.search(pattern, paragraph[m.end():], re.I)]
+            if named:
+                return named
+    return []
+
+
 def _signature_clause(p: LabelledProvision) -> bool:
     """The testimonium ("IN WITNESS WHEREOF ...") with the treaty's footnotes glued to it carries no scope."""
     return bool(_TESTIMONIUM.match(p.text)) or (p.kind == "final" and not p.number)
@@ -129,7 +154,8 @@ def _where(exc: LabelledProvision, scope: ExceptionScope, sections_read: bool) -
         return "the whole agreement"
     if scope.kind == "section":
         if sections_read and exc.section:
-            return " › ".join(steps[:-1]) if len(steps) > 1 else f"Section {exc.section}"
+            where = " › ".join(steps[:-1]) if len(steps) > 1 else f"Section {exc.section}"
+            return f"{where} ({exc.section_title})" if exc.section_title else where
         return (f"its own section of Chapter {exc.chapter}" if exc.chapter else "its own section") + (
             " (inferred: the text read has no section headings)")
     if scope.kind == "annex":
@@ -163,8 +189,15 @@ def exception_reach(provisions: list[LabelledProvision], commitment_ids: list[st
     sections_read = any(p.section for p in provisions)
     out = []
     for index, exc in enumerate(provisions):
-        if "cultural_exception" not in exc.labels or _signature_clause(exc):
+        if _signature_clause(exc):
             continue
+        if "cultural_exception" not in exc.labels:
+            sectors = _division_carve_out(exc)
+            if not sectors:
+                continue
+            # The classifier missed a division's own carve-out ("This Section shall not apply to: (a) audio-visual
+            # services"): the audit reads it all the same.
+            exc = exc.model_copy(update={"sectors": sectors, "exception_scope": None})
         binding, scope, why_not = _judge(exc)
         if binding and exc.annex and scope.kind == "agreement":
             # A reservation in a schedule annex ("Annex I › Colombia") reaches the obligations it lists, not the
@@ -230,6 +263,18 @@ def tensions_from(reaches: list[CommitmentReach], exceptions: list[ExceptionReac
 
 # --------------------------------------------------------------------------- the audit
 
+MAX_AMENDMENTS_LISTED = 40
+
+
+def _amendments(agreement) -> list[str]:
+    """What an amending text changes, one line each, so the audit says which agreement and which articles."""
+    out = []
+    for a in agreement.amendments[:MAX_AMENDMENTS_LISTED]:
+        line = f"{a.target}{' of the ' + a.agreement if a.agreement else ''} ({a.action})"
+        if line not in out:
+            out.append(line)
+    return out
+
 
 def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *, max_precedents: int = 3,
            parties: list[str] | None = None) -> Audit:
@@ -243,7 +288,8 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     parties = parties or agreement.parties or detect_parties(agreement.title, agreement.text)
     development = development_status(parties)
     assessments = assess_guidelines(labelled, exceptions, reaches, tensions, coverage, development)
-    inventory_ids = {p.id for p in labelled if p.labels} | {r.commitment for r in reaches}
+    inventory_ids = {p.id for p in labelled if p.labels} | {r.commitment for r in reaches} | {
+        r.exception for r in exceptions}
     inventory = [p for p in labelled if p.id in inventory_ids]
     party_status = (f"{development.describe()} (source: {source_note()})" if development.known else
                     "The Parties could not be read from the text; set them to decide guideline 18.2.")
@@ -251,7 +297,9 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
         agreement=AgreementSummary(title=agreement.title, parties=parties, language=agreement.language,
                                    pages=agreement.pages, date_signed=agreement.date_signed, format=agreement.format,
                                    source=agreement.source, provisions=len(agreement.provisions),
-                                   structure_warnings=agreement.structure_report.warnings, party_status=party_status),
+                                   structure_warnings=agreement.structure_report.warnings, party_status=party_status,
+                                   incorporates=list(agreement.incorporates), read_with=list(agreement.read_with),
+                                   amends=_amendments(agreement)),
         provisions=inventory, assessments=assessments, exceptions=exceptions, tensions=tensions,
         commitments=reaches, coverage=coverage,
     )

@@ -26,7 +26,7 @@ _DUTY = (r"customs\s+dut|duty,\s+fee|duties,\s+fees|import\s+dut|derechos\s+adua
          r"|droits\s+de\s+douane")
 _NO_DUTY = (r"shall\s+not\s+(?:impose|apply|levy)|(?:no|neither)\s+party\s+(?:shall|may)\s+(?:impose|apply|levy)|not\s+to\s+impose|not\s+impose|shall\s+not\s+be\s+subject|cannot\s+be\s+subject"
             r"|may\s+not\s+be\s+subject|shall\s+be\s+exempt|practice\s+of\s+not\s+imposing|free\s+of\s+customs"
-            r"|no\s+(?:impondrá|aplicará|impondrán|aplicarán)|no\s+(?:podrán?|estarán?)\s+(?:ser\s+)?sujet"
+            r"|no\s+(?:impondrá|aplicará|impondrán|aplicarán)|ninguna\s+parte\s+(?:podrá\s+)?(?:impondrá|aplicará|aplicar|imponer)|no\s+(?:podrán?|estarán?)\s+(?:ser\s+)?sujet"
             r"|no\s+(?:podrán?|estarán?)\s+gravad|exent|n['’]impose|ne\s+(?:peuvent|peut)\s+(?:pas\s+)?être\s+soumis"
             r"|ne\s+sont\s+pas\s+soumis|ne\s+pas\s+imposer|n['’]imposent")
 _LESS_FAVOURABLE = r"less\s+favou?rable\s+treatment|trato\s+menos\s+favorable|traitement\s+moins\s+favorable"
@@ -50,7 +50,7 @@ _SOFT = re.compile(r"\b(?:shall|will)\s+(?:endeavou?r|seek|strive|make\s+(?:ever
                    r"|\bendeavou?r\s+to\b|\bconfirm\s+their\s+(?:current\s+)?practice|\bwith\s+a\s+view\s+to\s+considering"
                    r"|\bbest\s+endeavou?rs\b|\bshould\b|\b(?:recogni[sz]e|acknowledge)\b(?![^.;]{0,60}\bshall\b)"
                    r"|\bprocurarán\b|\bse\s+esforzarán\b|\bs['’]efforcent\b", re.IGNORECASE)
-_SHALL = re.compile(r"\bshall\b|\bagree\s+not\s+to\b|\bneither\s+party\s+may\b|\bwill\b|\bcannot\b|\bmay\s+not\b|\bno\s+party\b|\bmaintain\b|\bno\s+\w+rá[n]?\b"
+_SHALL = re.compile(r"\bshall\b|\bninguna\s+parte\b|\baucune\s+partie\b|\bagree\s+not\s+to\b|\bneither\s+party\s+may\b|\bwill\b|\bcannot\b|\bmay\s+not\b|\bno\s+party\b|\bmaintain\b|\bno\s+\w+rá[n]?\b"
                     r"|\bne\s+(?:peuvent|peut|sont)\b|\bn['’]\w+", re.IGNORECASE)
 _DEFINITION = re.compile(r"[”\"’']\s*(?:means|significa|designa|désigne|s['’]entend)\b", re.IGNORECASE)
 # Text from later paragraphs quoted in footnotes: "[12] For greater certainty ..." is a note, not the commitment.
@@ -58,6 +58,9 @@ _DEFINITION = re.compile(r"[”\"’']\s*(?:means|significa|designa|désigne|s['
 # a line break alone is a wrapped line (ToTA keeps the printed lines).
 _SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"¿¡\[]|\d+\.)|\n\s*\n+|\n(?=\s*\(?(?:[a-z]{1,3}|\d{1,2})[.)]\s)")
 
+# Words every commitment sentence contains one of; a provision without any makes none.
+_ANY_COMMITMENT = re.compile(r"electronic|digital|computing\s+facilities|source\s+code|electrónic|informátic"
+                             r"|código\s+fuente|électroni|numérique|informatiques|code\s+source", re.IGNORECASE)
 _ITEM = re.compile(r"^\(?[a-z]{1,3}\)|^\(?[ivx]{1,5}\)")
 
 KIND_BITE = {
@@ -111,6 +114,8 @@ def provision_commitments(p: LabelledProvision) -> list[DigitalCommitment]:
     """The commitments one provision makes. Definitions and preamble recitals make none."""
     if p.kind == "preamble" or (p.title and re.search(r"definition|definici|définition", p.title, re.IGNORECASE)):
         return []
+    if not _ANY_COMMITMENT.search(p.text):
+        return []  # most provisions: one cheap pass over the text rules them out
     found: dict[str, DigitalCommitment] = {}
     lead = ""
     for sentence in sentences(p.text):

@@ -38,6 +38,7 @@ _CULTURE_BODY = re.compile(
     r"|comité de coopération culturelle|(?:ministry|department|minister|ministère|ministerio)\s+(?:of\s+|for\s+|de\s+"
     r"(?:la\s+)?)?(?:[\w,]+\s+){0,4}?(?:culture|cultural|heritage|cultura|patrimoine)|canadian heritage"
     r"|contact points?[^.;]{0,80}cultur|advisory groups?[^.;]{0,80}cultur", re.IGNORECASE)
+_CULTURE_WORD = re.compile(r"cultur|heritage|patrimoine", re.IGNORECASE)
 _GENERAL_BODY = re.compile(r"committee|comité|council|consejo|conseil|sub-?committee|working group|grupo de trabajo",
                            re.IGNORECASE)
 _EXISTING_ONLY = re.compile(r"existing\s+(?:non-?conforming\s+)?measures|measures\s+(?:in\s+force|existing)\s+on\s+the"
@@ -189,7 +190,9 @@ class _Scorecard:
     def g19_3(self) -> None:
         bodies, general = [], []
         for p in self.provisions:
-            text = f"{p.text}"
+            text = p.text
+            if not _CULTURE_WORD.search(text):
+                continue
             if _CULTURE_BODY.search(text):
                 bodies.append(p.id)
             elif any(_GENERAL_BODY.search(s) and _CULTURE.search(s) and not _LIST_LEAD.search(s)

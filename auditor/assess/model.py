@@ -179,6 +179,10 @@ class AgreementSummary(BaseModel):
     structure_warnings: list[str] = Field(default_factory=list, description="Why the reading of the text may be "
                                           "incomplete; the audit's absences are then doubtful.")
     party_status: str | None = Field(None, description="The Parties by development status, and the list's source.")
+    incorporates: list[str] = Field(default_factory=list, description="Agreements the text incorporates by reference.")
+    amends: list[str] = Field(default_factory=list, description='What the text amends, as it says: "Article 8.57 '
+                              'of the EU-Singapore FTA (replaced)".')
+    read_with: list[str] = Field(default_factory=list, description="Documents supplied to be read with the text.")
 
 
 class Audit(BaseModel):

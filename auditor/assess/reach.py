@@ -143,11 +143,14 @@ def _schedule_test(p: LabelledProvision, sentence: str, schedules_present: bool)
                      citation=p.citation, words=_quote(sentence, 600), note=note)
 
 
+def general_exception_provisions(provisions: list[LabelledProvision]) -> list[LabelledProvision]:
+    """The provisions that can apply general exceptions (found once per audit, tested per commitment)."""
+    return [q for q in provisions if _GENERAL_EXCEPTION.search(q.title or "") or _GENERAL_EXCEPTION.search(q.text)]
+
+
 def _general_exception(c: DigitalCommitment, p: LabelledProvision, provisions: list[LabelledProvision]) -> ReachTest:
     best: ReachTest | None = None
     for other in provisions:
-        if not (_GENERAL_EXCEPTION.search(other.title or "") or _GENERAL_EXCEPTION.search(other.text)):
-            continue
         for paragraph in _paragraphs(other.text):
             if not (_GENERAL_EXCEPTION.search(paragraph) or CULTURAL.search(paragraph)):
                 continue
@@ -209,7 +212,8 @@ def _deemed_service(c: DigitalCommitment, p: LabelledProvision, provisions: list
 
 
 def _cultural_sentence(text: str) -> str:
-    return next((s for s in sentences(text) if CULTURAL.search(s)), text[:200])
+    """The paragraph that names culture: a carve-out's lead-in and its list stay together."""
+    return next((x for x in _paragraphs(text.split("\n[", 1)[0]) if CULTURAL.search(x)), text[:200])
 
 
 def _division_exception(c: DigitalCommitment, reach: list[ExceptionReach],
@@ -231,6 +235,7 @@ def commitment_reach(commitments: list[DigitalCommitment], provisions: list[Labe
                      reach: list[ExceptionReach], *, schedules_present: bool) -> list[CommitmentReach]:
     by_id = {p.id: p for p in provisions}
     exceptions = [by_id[r.exception] for r in reach if r.binding]
+    general = general_exception_provisions(provisions) if commitments else []
     out = []
     for c in commitments:
         p = by_id[c.provision]
@@ -238,7 +243,7 @@ def commitment_reach(commitments: list[DigitalCommitment], provisions: list[Labe
         tests = [
             _same_article(c, p),
             _non_conforming(c, p, chapter, schedules_present),
-            _general_exception(c, p, provisions),
+            _general_exception(c, p, general),
             _dispute_settlement(c, p, chapter),
             _deemed_service(c, p, provisions, exceptions),
             _division_exception(c, reach, by_id),

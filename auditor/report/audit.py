@@ -69,6 +69,13 @@ def audit_markdown(audit: Audit) -> str:
     if a.date_signed:
         meta.insert(0, f"signed {a.date_signed}")
     lines += [", ".join(meta), ""]
+    if a.incorporates:
+        read = f"; read here with {md_text(', '.join(a.read_with))}" if a.read_with else (
+            ": the guidelines that need the incorporated text say “incomplete” until it is supplied (--incorporates)")
+        lines += [f"> **Incorporates by reference:** {md_text(', '.join(a.incorporates))}{read}.", ""]
+    if a.amends:
+        more = f" and {len(a.amends) - 12} more" if len(a.amends) > 12 else ""
+        lines += [f"This text amends: {md_text('; '.join(a.amends[:12]))}{more}.", ""]
     if a.party_status:
         lines += [f"Parties: {md_text(a.party_status)}", ""]
     lines += [f"> **Reading doubtful:** {md_text(w)}\n" for w in a.structure_warnings]
