@@ -38,3 +38,24 @@ def test_mixed_document_only_ocrs_pages_without_text(tmp_path, rcep_chapter12):
     agreement = parse_file(out)
     assert [p.source for p in agreement.page_info] == ["text-layer", "ocr"]
     assert agreement.page_info[0].ocr_confidence is None
+
+
+def test_a_scanned_page_in_the_half_a_helper_process_reads_is_still_ocrd(tmp_path, rcep_chapter12):
+    """Long PDFs are read by two processes (the second half by a forked helper); a scanned page there is OCR'd."""
+    import pypdfium2 as pdfium
+
+    from auditor.ingest.pdf import PARALLEL_PAGES
+
+    scanned = scanned_pdf(rcep_chapter12, [4], tmp_path / "one.pdf")
+    long = pdfium.PdfDocument.new()
+    source = pdfium.PdfDocument(str(rcep_chapter12))
+    while len(long) < PARALLEL_PAGES + 10:
+        long.import_pages(source)  # the chapter's 12 pages with their text layer, again and again
+    long.import_pages(pdfium.PdfDocument(str(scanned)))
+    out = tmp_path / "long.pdf"
+    long.save(str(out))
+    agreement = parse_file(out)
+    sources = [p.source for p in agreement.page_info]
+    assert len(sources) == len(long) and [p.number for p in agreement.page_info] == list(range(1, len(long) + 1))
+    assert sources[-1] == "ocr" and sources.count("ocr") == 1
+    assert "Location of Computing Facilities" in agreement.text

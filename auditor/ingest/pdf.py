@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import shutil
 import subprocess
@@ -76,7 +77,8 @@ def _has_image(page) -> bool:
     return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
 
 
-def _pdfium_pages(data: bytes, max_pages: int | None = None) -> Iterator[tuple[int, str, object]]:
+def _pdfium_pages(data: bytes, max_pages: int | None = None, *, start: int = 0,
+                  stop: int | None = None) -> Iterator[tuple[int, str, object]]:
     import pypdfium2 as pdfium
 
     pdf = _open_pdfium(data)
@@ -84,7 +86,7 @@ def _pdfium_pages(data: bytes, max_pages: int | None = None) -> Iterator[tuple[i
         raise DocumentTooLarge(f"The PDF has {len(pdf):,} pages, over the {max_pages:,}-page ceiling.",
                                "Upload the agreement without its schedules, or raise AUDITOR_MAX_PAGES.")
     try:
-        for i in range(len(pdf)):
+        for i in range(start, len(pdf) if stop is None else min(stop, len(pdf))):
             try:
                 page = pdf[i]
             except pdfium.PdfiumError as exc:
@@ -96,6 +98,78 @@ def _pdfium_pages(data: bytes, max_pages: int | None = None) -> Iterator[tuple[i
             yield i + 1, text, page
     finally:
         pdf.close()
+
+
+PARALLEL_PAGES = 150  # a long PDF's second half is read by a forked helper while this process reads the first
+
+
+class _Helper:
+    """A forked process reading the text layer of pages ``first`` onwards, while the caller reads the others.
+
+    PDFium is not thread-safe, so the second core is used by a process: forked, it shares the loaded
+    library and the PDF bytes, and sends back each page's text and whether it looks scanned.
+    """
+
+    def __init__(self, data: bytes, first: int, max_pages: int | None) -> None:
+        import multiprocessing
+
+        self.data, self.first, self.max_pages = data, first, max_pages
+        context = multiprocessing.get_context("fork")
+        self.receive, send = context.Pipe(duplex=False)
+        self.process = context.Process(target=self._run, args=(send,), daemon=True)
+        self.process.start()
+        send.close()
+
+    def _run(self, send) -> None:
+        try:
+            out = [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
+                   for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
+            send.send(("ok", out))
+        except Exception as exc:  # noqa: BLE001 - the parent reads these pages itself
+            send.send(("error", repr(exc)))
+        finally:
+            send.close()
+
+    def pages(self, ocr: OcrMode, languages: str, max_pixels: int) -> list[RawPage]:
+        try:
+            status, result = self.receive.recv()
+        except EOFError:
+            status, result = "error", "the helper process ended"
+        self.process.join(timeout=5)
+        if status != "ok":  # read them here, as without a helper
+            result = [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
+                      for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
+        out = []
+        scanned = [number for number, _, looks_scanned in result if looks_scanned and ocr == "auto"]
+        ocr_pages = dict(_ocr_pages(self.data, scanned, languages, max_pixels)) if scanned else {}
+        for number, text, _ in result:
+            if number in ocr_pages:
+                ocr_text, confidence = ocr_pages[number]
+                out.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
+            else:
+                out.append(RawPage(number=number, source="text-layer", text=text))
+        return out
+
+
+def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int) -> Iterator[tuple[int, tuple]]:
+    pdf = _open_pdfium(data)
+    try:
+        for number in numbers:
+            yield number, _ocr_page(pdf[number - 1], languages, max_pixels)
+    finally:
+        pdf.close()
+
+
+def _start_helper(data: bytes, max_pages: int | None) -> _Helper | None:
+    """A helper for long PDFs on a machine with a second core, where processes can be forked."""
+    import multiprocessing
+
+    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return None
+    count = page_count(data)
+    if count < PARALLEL_PAGES or (max_pages is not None and count > max_pages):
+        return None
+    return _Helper(data, count // 2, max_pages)
 
 
 def _pdfplumber_texts(data: bytes) -> list[str]:
@@ -185,7 +259,8 @@ def read_pdf(
     """The text of each page. Over ``max_pages`` pages the PDF is refused, not cut."""
     pages: list[RawPage] = []
     plumber_texts = _pdfplumber_texts(data) if engine == "pdfplumber" else None
-    for number, text, page in _pdfium_pages(data, max_pages):
+    helper = _start_helper(data, max_pages) if engine == "pypdfium2" and ocr != "always" else None
+    for number, text, page in _pdfium_pages(data, max_pages, stop=helper.first if helper else None):
         if plumber_texts is not None:
             text = plumber_texts[number - 1]
         scanned = ocr == "always" or (
@@ -196,6 +271,8 @@ def read_pdf(
             pages.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
         else:
             pages.append(RawPage(number=number, source="text-layer", text=text))
+    if helper is not None:
+        pages += helper.pages(ocr, ocr_languages, max_render_pixels)
     if not any(p.text.strip() for p in pages) and any(p.source == "ocr" for p in pages):
         raise EmptyDocument("The PDF's pages are images in which OCR found no text.",
                             "Check that the scan is of the agreement and legible.")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from auditor.numbering import normalise_number
 
@@ -93,7 +94,9 @@ def _title_ok(title: str, sep: str) -> bool:
     return True
 
 
+@lru_cache(maxsize=1 << 16)
 def match_heading(line: str) -> Heading | None:
+    """The heading a line is shaped as, if any. Cached: every stage of the parse asks about the same lines."""
     text = line.strip()
     if text.startswith("#"):  # Markdown: "## Article 11: Customs Duties on Electronic Transmissions"
         text = text.lstrip("#").strip()
