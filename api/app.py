@@ -167,6 +167,10 @@ def create_app(settings: Settings | None = None, *, start_workers: bool = True) 
 
     @app.exception_handler(AuditError)
     async def audit_error(request: Request, exc: AuditError):
+        if not _wants_json(request) and exc.hint and "/api/" in exc.hint:
+            # A reader of the pages is told what to do in the pages, not which endpoint to call.
+            hint = "Go back to the list of agreements (Agreements, above) and open one from there."
+            return _error(request, exc.status, f"{exc.message} {hint}")
         return _error(request, exc.status, str(exc))
 
     @app.exception_handler(StarletteHTTPException)

@@ -424,6 +424,36 @@ def earlier_clauses(*, sessions: sessionmaker, tenant: str, exclude: str, limit:
 _WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
+# Spellings treaties use for the same thing: a search for one finds the others.
+_SPELLINGS = [("audiovisual", "audio visual"), ("ecommerce", "e commerce", "electronic commerce"),
+              ("coproduction", "co production"), ("codistribution", "co distribution"),
+              ("nondiscrimination", "non discrimination"), ("crossborder", "cross border"), ("online", "on line"),
+              ("nondiscriminatory", "non discriminatory")]
+MAX_SEARCH_TERMS = 12
+
+
+def search_terms(q: str) -> list[list[tuple[str, ...]]]:
+    """The query as terms, each a list of spellings (each a tuple of words that must stand together)."""
+    import unicodedata
+
+    original = _WORD.findall(q.lower().replace("-", " "))
+    words = ["".join(c for c in unicodedata.normalize("NFKD", w) if not unicodedata.combining(c)) for w in original]
+    terms: list[list[tuple[str, ...]]] = []
+    i = 0
+    while i < len(words) and len(terms) < MAX_SEARCH_TERMS:
+        for spellings in _SPELLINGS:
+            hit = next((sp for sp in spellings if tuple(words[i:i + len(sp.split())]) == tuple(sp.split())), None)
+            if hit:
+                terms.append([tuple(sp.split()) for sp in spellings])
+                i += len(hit.split())
+                break
+        else:
+            # Accents folded, and as written: SQLite's index folds them, PostgreSQL's 'simple' one does not.
+            terms.append(list(dict.fromkeys([(words[i],), (original[i],)])))
+            i += 1
+    return [[v for v in t if all(v)] for t in terms if any(all(v) for v in t)]
+
+
 def search_provisions(*, sessions: sessionmaker, tenant: str, label: str | None, q: str | None, offset: int,
                       limit: int) -> tuple[list[tuple[ProvisionRow, Document]], int]:
     where = [or_(ProvisionRow.tenant == tenant, ProvisionRow.tenant == PUBLIC_TENANT)]
@@ -433,15 +463,18 @@ def search_provisions(*, sessions: sessionmaker, tenant: str, label: str | None,
     with sessions() as s:
         dialect = s.get_bind().dialect.name
         if q:
-            words = _WORD.findall(q)[:12]
-            if not words:
+            terms = search_terms(q)
+            if not terms:
                 return [], 0
             if dialect == "sqlite":
-                match = " ".join('"' + w.replace('"', "") + '"' for w in words)
+                match = " AND ".join("(" + " OR ".join('"' + " ".join(v) + '"' for v in variants) + ")"
+                                     for variants in terms)
                 where.append(ProvisionRow.id.in_(text("SELECT rowid FROM provisions_fts WHERE provisions_fts MATCH :m")
                                                  .bindparams(m=match)))
             else:
-                where.append(text("search @@ plainto_tsquery('simple', :m)").bindparams(m=" ".join(words)))
+                query = " & ".join("(" + " | ".join("(" + " <-> ".join(v) + ")" for v in variants) + ")"
+                                   for variants in terms)
+                where.append(text("search @@ to_tsquery('simple', :m)").bindparams(m=query))
         base = select(ProvisionRow, Document).join(Document, Document.id == ProvisionRow.document_id).where(*where)
         total = s.scalar(select(func.count()).select_from(base.subquery())) or 0
         rows = s.execute(base.order_by(ProvisionRow.document_id, ProvisionRow.id).offset(offset).limit(limit)).all()

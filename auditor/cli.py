@@ -84,7 +84,15 @@ def format_for(choice: E | None, output: Path | None, choices: type[E], default:
     return next((c for c in choices if c.value == suffix), default)
 
 
-def write_output(text: str, out: Path | None) -> None:
+def write_output(text: str | bytes, out: Path | None) -> None:
+    if isinstance(text, bytes):
+        if out is None:
+            raise AuditError("A spreadsheet cannot be written to the terminal.", "Name a file with -o audit.xlsx.")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        tmp = out.with_name(out.name + ".tmp")
+        tmp.write_bytes(text)
+        tmp.replace(out)
+        return
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
         return
@@ -244,6 +252,9 @@ class AuditFormat(str, Enum):
     html = "html"
     csv = "csv"
     md = "md"
+    xlsx = "xlsx"
+    scorecard = "scorecard"
+    commitments = "commitments"
 
 
 @app.command()
@@ -251,7 +262,8 @@ class AuditFormat(str, Enum):
 def audit(
     file: AgreementFile,
     format: Annotated[Optional[AuditFormat], typer.Option(
-        "--format", "-f", help="json, html, csv (inventory) or md [default: from the -o extension, else json].")] = None,
+        "--format", "-f", help="json, html, md, csv (inventory), scorecard (CSV), commitments (CSV) or xlsx (all three "
+                               "sheets) [default: from the -o extension, else json].")] = None,
     output: OutputFile = None,
     engine: EngineOption = EngineChoice.pypdfium2,
     ocr: OcrOption = OcrChoice.auto,

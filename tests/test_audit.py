@@ -133,3 +133,14 @@ def test_csv_inventory_and_markdown(rcep_audit):
     assert "electronic transmissions" in customs["evidence"]
     md = audit_markdown(rcep_audit)
     assert "| 19.4 | depends on schedules |" in md and "## Precedents" in md
+
+
+def test_an_agreement_is_never_its_own_precedent(aanzfta):
+    """AANZFTA is in the precedent index (from ToTA, under another title); its own clauses are never offered back."""
+    from auditor.assess.precedents import fingerprint
+
+    audit = audit_agreement(aanzfta)
+    own = {fingerprint(p.text) for p in audit.provisions}
+    assert audit.precedents
+    assert not [p for p in audit.precedents if fingerprint(p.text) in own]
+    assert all(p.agreement != "ASEAN - Australia - New Zealand" for p in audit.precedents)  # its ToTA title

@@ -117,6 +117,13 @@ def test_provision_search_by_label_and_words(clients, rcep_upload):
     _wait_for_public_samples(a)
     accented = a.get("/api/v1/provisions", params={"q": "comercio electrónico"}).json()
     assert accented["count"] > 0  # the public Chile-Colombia sample, through the full-text index
+    # One spelling finds the others: Canada-Korea writes "audio-visual", other treaties "audiovisual".
+    counts = {q: a.get("/api/v1/provisions", params={"q": q, "limit": 200}).json()["count"]
+              for q in ("audiovisual", "audio-visual", "audio visual")}
+    assert counts["audiovisual"] > 0 and len(set(counts.values())) == 1, counts
+    ecommerce = {q: a.get("/api/v1/provisions", params={"q": q}).json()["count"]
+                 for q in ("e-commerce", "electronic commerce")}
+    assert ecommerce["e-commerce"] == ecommerce["electronic commerce"] > 0, ecommerce
 
 
 def test_delete_removes_file_and_audit_but_not_other_tenants_copy(server, clients):
@@ -185,3 +192,29 @@ def test_read_with_and_parties_are_checked(clients, rcep_chapter12):
     with rcep_chapter12.open("rb") as fh:
         response = a.post("/api/v1/agreements", files={"file": ("x.pdf", fh)}, data={"parties": "JPN, XXQ"})
     assert response.status_code == 422 and "XXQ" in response.json()["error"]
+
+
+def test_downloads_arrive_as_attachments_with_readable_names(clients, rcep_upload, rcep_chapter12):
+    """Every export is an attachment named after the agreement and the day; the XLSX opens; the original returns."""
+    import openpyxl
+
+    a, b = clients
+    doc_id = rcep_upload["id"]
+    for fmt, ext in (("xlsx", "xlsx"), ("scorecard", "csv"), ("commitments", "csv"), ("csv", "csv"),
+                     ("md", "md"), ("html", "html"), ("json", "json")):
+        response = a.get(f"/api/v1/agreements/{doc_id}/audit", params={"format": fmt, "download": "true"})
+        assert response.status_code == 200, fmt
+        disposition = response.headers["content-disposition"]
+        assert disposition.startswith("attachment; filename=") and disposition.endswith(f'.{ext}"'), disposition
+        assert doc_id not in disposition  # a name a person can file, not the content hash
+    book = openpyxl.load_workbook(io.BytesIO(a.get(f"/api/v1/agreements/{doc_id}/audit",
+                                                   params={"format": "xlsx"}).content))
+    assert book.sheetnames == ["Scorecard", "Digital commitments", "Inventory"]
+    commitments = [row[1] for row in book["Digital commitments"].iter_rows(min_row=2, values_only=True)]
+    assert any("Article 12.11" in c for c in commitments)
+    inline = a.get(f"/api/v1/agreements/{doc_id}/audit", params={"format": "html"})
+    assert "content-disposition" not in inline.headers  # the page view stays in the tab
+    original = a.get(f"/api/v1/agreements/{doc_id}/file")
+    assert original.status_code == 200 and original.content == rcep_chapter12.read_bytes()
+    assert "RCEP%20final%20text.pdf" in original.headers["content-disposition"]  # RFC 5987 for any name
+    assert b.get(f"/api/v1/agreements/{doc_id}/file").status_code == 404  # another tenant's upload

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.conftest import REPO
@@ -35,7 +37,10 @@ def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
             assert page.locator("#inventory article").count() > 5
             assert page.locator("mark").count() > 5
             page.screenshot(path=str(artifacts / "upload-audit-page.png"))
-            page.click("text=CSV inventory")
+            with page.expect_download() as download:
+                page.click("text=inventory (CSV)")
+            name = download.value.suggested_filename  # a name a ministry can file, not the content hash
+            assert re.fullmatch(r"agreement-establishing-the-asean[a-z0-9-]*-inventory-\d{4}-\d{2}-\d{2}\.csv", name), name
             page.goto(server.url + "/")
             expect(page.locator("tbody tr")).to_have_count(4)
             page.goto(server.url + "/compare")

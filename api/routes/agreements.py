@@ -3,14 +3,13 @@ from __future__ import annotations
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, PlainTextResponse, Response
+from fastapi.responses import Response
 
 from api import store
 from api.deps import SessionsDep, SettingsDep, TenantDep
 from api.schemas import AgreementPublic, AgreementsPublic, UploadAccepted, agreement_public, job_public
 from api.uploads import UPLOAD_BODY, accept_upload, receive_upload
 from auditor.assess.model import Audit
-from auditor.report.audit import audit_csv, audit_html
 
 router = APIRouter(prefix="/agreements", tags=["agreements"])
 
@@ -52,17 +51,50 @@ def delete_agreement(agreement_id: str, sessions: SessionsDep, settings: Setting
     return Response(status_code=204)
 
 
+_MEDIA = {"json": ("application/json", "json"), "html": ("text/html; charset=utf-8", "html"),
+          "md": ("text/markdown; charset=utf-8", "md"), "csv": ("text/csv; charset=utf-8", "csv"),
+          "scorecard": ("text/csv; charset=utf-8", "csv"), "commitments": ("text/csv; charset=utf-8", "csv"),
+          "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xlsx")}
+_KIND = {"csv": "inventory", "scorecard": "scorecard", "commitments": "commitments"}
+
+
 @router.get("/{agreement_id}/audit", response_model=Audit,
-            responses={200: {"content": {"text/html": {}, "text/csv": {}}}, 409: {"description": "Not ready"}})
+            responses={200: {"content": {"text/html": {}, "text/csv": {}, "text/markdown": {},
+                                         _MEDIA["xlsx"][0]: {}}}, 409: {"description": "Not ready"}})
 def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
-              format: Literal["json", "html", "csv"] = "json"):
+              format: Literal["json", "html", "md", "csv", "scorecard", "commitments", "xlsx"] = "json",
+              download: bool = False):
+    """The audit as JSON, an HTML or Markdown report, CSV (inventory, scorecard or commitments) or an XLSX workbook.
+
+    Spreadsheets and CSV always arrive as attachments; ``download=true`` makes the others attachments too, named
+    after the agreement and the day ("rcep-audit-2026-12-02.html")."""
+    from datetime import date
+
+    from auditor.report.audit import RENDERERS, download_name
+
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
-    if format == "html":
-        return HTMLResponse(audit_html(audit))
-    if format == "csv":
-        return PlainTextResponse(audit_csv(audit), media_type="text/csv",
-                                 headers={"Content-Disposition": f'attachment; filename="{agreement_id}-inventory.csv"'})
-    return Response(audit.model_dump_json(), media_type="application/json")
+    media, extension = _MEDIA[format]
+    body = RENDERERS[format](audit) if format != "json" else audit.model_dump_json()
+    headers = {}
+    if download or format in ("csv", "scorecard", "commitments", "xlsx"):
+        name = download_name(audit, _KIND.get(format, "audit"), extension, date.today().isoformat())
+        headers["Content-Disposition"] = f'attachment; filename="{name}"'
+    return Response(body, media_type=media, headers=headers)
+
+
+@router.get("/{agreement_id}/file", responses={200: {"content": {"application/octet-stream": {}}}})
+def get_original(agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep) -> Response:
+    """The file as uploaded, under the name it was uploaded with."""
+    from fastapi.responses import FileResponse
+
+    doc = store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    path = settings.files_dir / doc.id
+    if not path.is_file():
+        raise store.NotFound(f"The file of agreement {doc.id} is no longer stored.", "Upload it again.")
+    media = {"pdf": "application/pdf", "xml": "application/xml", "html": "text/html", "text": "text/plain",
+             "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+             "rtf": "application/rtf"}.get(doc.format, "application/octet-stream")
+    return FileResponse(path, media_type=media, filename=doc.filename, content_disposition_type="attachment")
 
 
 @router.get("/{agreement_id}/precedents")

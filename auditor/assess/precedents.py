@@ -59,6 +59,11 @@ class IndexedClause:
     source: str
 
 
+def fingerprint(text: str) -> str:
+    """The first words of a clause, letters and digits only: the same clause in two extractions matches."""
+    return re.sub(r"[^a-z0-9]+", "", text.lower())[:160]
+
+
 class PrecedentIndex:
     def __init__(self, clauses: list[IndexedClause]) -> None:
         self.clauses = clauses
@@ -88,7 +93,7 @@ class PrecedentIndex:
     # -- search
 
     def search(self, query: str, labels: set[str], *, exclude_agreement: str | None = None, limit: int = 3,
-               prefer_digital: bool = False) -> list[tuple[IndexedClause, float]]:
+               prefer_digital: bool = False, exclude_texts: frozenset[str] = frozenset()) -> list[tuple[IndexedClause, float]]:
         if self.matrix is None:
             return []
         query_vector = self.terms.transform([query])
@@ -99,6 +104,8 @@ class PrecedentIndex:
         for i, clause in enumerate(self.clauses):
             if not labels & set(clause.labels) or clause.agreement == exclude_agreement:
                 continue
+            if exclude_texts and fingerprint(clause.text) in exclude_texts:
+                continue  # the audited agreement's own clause, indexed under another title
             score = 0.6 * sims[i]
             if clause.scope in ("agreement", "chapter"):
                 score += 0.15
@@ -121,12 +128,14 @@ class PrecedentIndex:
 
     def for_audit(self, audit: Audit, per_gap: int = 3) -> list[Precedent]:
         title = audit.agreement.title
+        own = frozenset(fingerprint(p.text) for p in audit.provisions)
         out: list[Precedent] = []
 
         def add(gap: str, key: str, extra: str = "") -> None:
             labels, words = GAP_QUERIES[key]
             for clause, score in self.search(f"{words} {extra}", labels, exclude_agreement=title, limit=per_gap,
-                                             prefer_digital=key in ("tension", "19.4", "18.1", "18.2")):
+                                             prefer_digital=key in ("tension", "19.4", "18.1", "18.2"),
+                                             exclude_texts=own):
                 out.append(Precedent(gap=gap, agreement=clause.agreement, year=clause.year, article=clause.article,
                                      title=clause.title, labels=clause.labels, text=clause.text, relevance=score,
                                      source=clause.source))

@@ -44,6 +44,7 @@ def label_agreement(agreement, classifier: ProvisionClassifier | None = None):
     items = [ProvisionInput(p.id, text, p.chapter.title if p.chapter else (p.annex.title if p.annex else None), language)
              for p, text in zip(agreement.provisions, texts)]
     results = classify_provisions(items, classifier)
+    paged = agreement.format == "pdf"
     out = []
     for p, text, result in zip(agreement.provisions, texts, results):
         record = LabelledProvision(
@@ -54,7 +55,8 @@ def label_agreement(agreement, classifier: ProvisionClassifier | None = None):
             part=p.part.short() if p.part else None,
             annex=(p.annex.number or p.annex.title) if p.annex else None,
             path=p.path,
-            page_start=p.page_start, page_end=p.page_end, text=text,
+            # Only a PDF has pages a reader can open; a text, XML, HTML or Word upload cites articles, not "p. 1".
+            page_start=p.page_start if paged else None, page_end=p.page_end if paged else None, text=text,
             labels=result.labels, scores=result.scores,
             evidence={k: [EvidenceSpan(**s) for s in v] for k, v in result.evidence.items()},
         )

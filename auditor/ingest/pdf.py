@@ -166,10 +166,15 @@ def _start_helper(data: bytes, max_pages: int | None) -> _Helper | None:
 
     if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         return None
+    if multiprocessing.current_process().daemon:
+        return None  # a daemonic process (the service's audit workers) may not have children: read alone
     count = page_count(data)
     if count < PARALLEL_PAGES or (max_pages is not None and count > max_pages):
         return None
-    return _Helper(data, count // 2, max_pages)
+    try:
+        return _Helper(data, count // 2, max_pages)
+    except (OSError, AssertionError, ValueError):  # no process to spare: read the pages here
+        return None
 
 
 def _pdfplumber_texts(data: bytes) -> list[str]:

@@ -32,6 +32,133 @@ ATTRIBUTION = ("Texts of Trade Agreements (ToTA) by W. Alschner, J. Seiermann an
                "(precedents and ToTA-derived texts).")
 
 
+def plural(count: int, word: str, plural_form: str | None = None) -> str:
+    return f"{count} {word if count == 1 else (plural_form or word + 's')}"
+
+
+def negotiator_summary(audit: Audit) -> str:
+    """What a culture ministry asks first, in plain words: the digital commitments and what protects culture."""
+    binding = [r for r in audit.commitments if r.binding]
+    by_outcome = {o: [r for r in binding if r.outcome == o] for o in ("shielded", "depends on schedules",
+                                                                       "not enforceable", "exposed")}
+    if not audit.commitments:
+        parts = ["The agreement makes no digital commitments (customs duties on electronic transmissions, "
+                 "non-discrimination of digital products, data flows, localisation, source code)."]
+    else:
+        parts = [f"The agreement makes {plural(len(binding), 'binding digital commitment')}"
+                 + (f" (and {plural(len(audit.commitments) - len(binding), 'aim')} that bind no one)"
+                    if len(binding) < len(audit.commitments) else "") + "."]
+        said = {"shielded": "a cultural carve-out covers {n}", "depends on schedules":
+                "for {n}, protection depends on the Parties' reservations (schedules)", "not enforceable":
+                "{n} cannot be enforced through dispute settlement", "exposed": "{n} nothing cultural reaches"}
+        found = [said[o].format(n=plural(len(rs), "commitment")) for o, rs in by_outcome.items() if rs]
+        if found:
+            parts.append("Of these, " + "; ".join(found) + ".")
+        high = [r for r in by_outcome["exposed"] if r.bite == "high"]
+        if high:
+            parts.append("Most exposed: " + ", ".join(f"{r.kind} ({r.citation})" for r in high) + ".")
+    conv = next((g for g in audit.assessments if g.id == "19.1"), None)
+    if conv is not None:
+        parts.append("The 2005 Convention is " + ("named." if conv.status == "addressed" else "not named."))
+    if audit.coverage and not audit.coverage.complete:
+        missing = [m.name for m in audit.coverage.missing if m.kind != "schedules"]
+        parts.append("The text read is incomplete" + (f" ({'; '.join(missing)})" if missing else
+                                                      " (its structure was not fully recognised)")
+                     + ": where it matters, the scorecard says so.")
+    return " ".join(parts)
+
+
+def commitment_rows(audit: Audit) -> list[dict]:
+    """The negotiator's table: each digital commitment, where it is, and the cultural carve-out that covers it."""
+    by_id = {p.id: p for p in audit.provisions}
+    rows = []
+    for r in audit.commitments:
+        p = by_id.get(r.commitment)
+        cover = next((t for t in r.tests if t.found and t.effect == "shields"), None)
+        schedules = next((t for t in r.tests if t.found and t.effect == "depends on schedules"), None)
+        if cover:
+            carve_out, scope, words = cover.citation or "", cover.note, cover.words or ""
+        elif schedules:
+            carve_out, scope, words = f"depends on schedules ({schedules.citation})", schedules.note, schedules.words or ""
+        else:
+            carve_out, scope, words = "none", "", ""
+        rows.append({"commitment": r.kind, "article": r.citation, "pages": p.pages if p else "",
+                     "binding": "yes" if r.binding else "no (an aim)", "bite": r.bite, "outcome": r.outcome,
+                     "cultural_carve_out": carve_out, "scope": scope, "words": words, "provision_id": r.commitment})
+    return rows
+
+
+COMMITMENT_COLUMNS = ["commitment", "article", "pages", "binding", "bite", "outcome", "cultural_carve_out", "scope",
+                      "words", "provision_id"]
+
+
+def commitments_csv(audit: Audit) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=COMMITMENT_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(csv_rows(commitment_rows(audit)))
+    return buf.getvalue()
+
+
+SCORECARD_COLUMNS = ["guideline", "instrument", "status", "exposure", "finding", "decided_by", "evidence", "text"]
+
+
+def scorecard_rows(audit: Audit) -> list[dict]:
+    by_id = {p.id: p for p in audit.provisions}
+    return [{"guideline": g.id, "instrument": g.instrument, "status": g.status, "exposure": g.exposure or "",
+             "finding": g.rationale, "decided_by": g.decided_by,
+             "evidence": "; ".join(by_id[i].citation for i in g.evidence if i in by_id), "text": g.text}
+            for g in audit.assessments]
+
+
+def scorecard_csv(audit: Audit) -> str:
+    buf = io.StringIO()
+    writer = csv.DictWriter(buf, fieldnames=SCORECARD_COLUMNS, lineterminator="\n")
+    writer.writeheader()
+    writer.writerows(csv_rows(scorecard_rows(audit)))
+    return buf.getvalue()
+
+
+def audit_xlsx(audit: Audit) -> bytes:
+    """The audit as a workbook: the scorecard, the digital commitments and the inventory, one sheet each."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font
+
+    book = Workbook()
+    sheets = [("Scorecard", SCORECARD_COLUMNS, scorecard_rows(audit)),
+              ("Digital commitments", COMMITMENT_COLUMNS, commitment_rows(audit)),
+              ("Inventory", INVENTORY_COLUMNS, inventory_rows(audit))]
+    for n, (name, columns, rows) in enumerate(sheets):
+        sheet = book.active if n == 0 else book.create_sheet()
+        sheet.title = name
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in csv_rows(rows):  # formula-looking cells neutralised, as in the CSV
+            sheet.append([str(row.get(c, ""))[:32000] for c in columns])
+        for column in sheet.columns:
+            width = min(60, max(10, *(len(str(c.value or "")) for c in list(column)[:50])))
+            sheet.column_dimensions[column[0].column_letter].width = width
+            for cell in column:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.freeze_panes = "A2"
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
+def download_name(audit: Audit, kind: str, extension: str, day: str) -> str:
+    """ "rcep-audit-2026-12-02.xlsx": a name a ministry can file, from the title (ASCII, short)."""
+    import re
+    import unicodedata
+
+    title = unicodedata.normalize("NFKD", audit.agreement.title or "agreement").encode("ascii", "ignore").decode()
+    acronym = re.fullmatch(r".*\(([A-Z]{3,10})\).*", title)
+    words = re.findall(r"[A-Za-z0-9]+", title.lower())
+    slug = acronym.group(1).lower() if acronym else "-".join(words[:6]) or "agreement"
+    return f"{slug}-{kind}-{day}.{extension}"
+
+
 def audit_json(audit: Audit) -> str:
     return json.dumps(audit.model_dump(mode="json"), ensure_ascii=False, indent=2)
 
@@ -65,7 +192,8 @@ def audit_csv(audit: Audit) -> str:
 def audit_markdown(audit: Audit) -> str:
     a = audit.agreement
     lines = [f"# Audit: {md_text(a.title) or 'agreement'}", ""]
-    meta = [f"language {a.language}", f"{a.provisions} provisions"] + ([f"{a.pages} pages"] if a.pages else [])
+    meta = [f"language {a.language}", plural(a.provisions, "provision")] + (
+        [plural(a.pages, "page")] if a.pages and a.format == "pdf" else [])
     if a.date_signed:
         meta.insert(0, f"signed {a.date_signed}")
     lines += [", ".join(meta), ""]
@@ -78,6 +206,15 @@ def audit_markdown(audit: Audit) -> str:
         lines += [f"This text amends: {md_text('; '.join(a.amends[:12]))}{more}.", ""]
     if a.party_status:
         lines += [f"Parties: {md_text(a.party_status)}", ""]
+    lines += ["## In short", "", md_text(negotiator_summary(audit)), ""]
+    rows = commitment_rows(audit)
+    if rows:
+        lines += ["| Digital commitment | Article | Cultural carve-out that covers it | Outcome |", "| --- | --- | --- | --- |"]
+        for row in rows:
+            carve = "**none**" if row["cultural_carve_out"] == "none" else md_text(row["cultural_carve_out"])
+            lines.append(f"| {md_text(row['commitment'])} ({row['bite']} bite) | {md_text(row['article'])} "
+                         f"{row['pages']} | {carve} | {row['outcome']} |")
+        lines.append("")
     lines += [f"> **Reading doubtful:** {md_text(w)}\n" for w in a.structure_warnings]
     if audit.coverage and not audit.coverage.complete:
         missing = "; ".join(md_text(m.name) for m in audit.coverage.missing if m.kind != "schedules")
@@ -151,7 +288,8 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
     env.filters["anchor"] = lambda pid: "p-" + "".join(ch if ch.isalnum() else "-" for ch in pid)
     env.filters["status_class"] = status_class
-    env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight)
+    env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight,
+                       negotiator_summary=negotiator_summary, commitment_rows=commitment_rows, plural=plural)
     return env
 
 
@@ -165,4 +303,5 @@ def audit_html(audit: Audit) -> str:
     return env.get_template("audit.html").render(audit=audit, by_id=by_id)
 
 
-RENDERERS = {"json": audit_json, "csv": audit_csv, "md": audit_markdown, "html": audit_html}
+RENDERERS = {"json": audit_json, "csv": audit_csv, "md": audit_markdown, "html": audit_html, "xlsx": audit_xlsx,
+             "scorecard": scorecard_csv, "commitments": commitments_csv}
