@@ -288,8 +288,10 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     parties = parties or agreement.parties or detect_parties(agreement.title, agreement.text)
     development = development_status(parties)
     assessments = assess_guidelines(labelled, exceptions, reaches, tensions, coverage, development)
+    # The inventory holds every provision the audit rests on: labelled ones, the commitments, the carve-outs, and the
+    # clauses a reach test found (RCEP 12.3.4's schedule link, 12.17's dispute-settlement exclusion).
     inventory_ids = {p.id for p in labelled if p.labels} | {r.commitment for r in reaches} | {
-        r.exception for r in exceptions}
+        r.exception for r in exceptions} | {t.provision for r in reaches for t in r.tests if t.found and t.provision}
     inventory = [p for p in labelled if p.id in inventory_ids]
     party_status = (f"{development.describe()} (source: {source_note()})" if development.known else
                     "The Parties could not be read from the text; set them to decide guideline 18.2.")
