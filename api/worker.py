@@ -88,6 +88,10 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
         job_id, path, read_with, parties = message
         body, error, retire = None, None, False
         try:
+            gone = [Path(p).name for p in read_with if not Path(p).is_file()]
+            if gone:
+                raise AuditError(f"The agreement {', '.join(gone)} named to be read with this one has been deleted.",
+                                 "Upload it again, then upload this agreement with it.")
             body = audit_json(audit_file(path, options, read_with=read_with, parties=parties))
         except AuditError as exc:
             error = str(exc)

@@ -343,3 +343,19 @@ def test_joint_declarations_are_provisions_of_their_own():
                        "Services")
     assert declaration.text.startswith("With a view to deepening their regulatory cooperation in the financial services")
     assert declaration.path == "Joint Declaration on Financial Services"
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("name, title, signed", [
+    ("CAN-GBR_NA__2020O.txt", "Agreement on Trade Continuity between the United Kingdom", "2020-12-09"),
+    # "Royal CrestCanada No.1 (2020) Agreement on Trade Continuity ... Ottawa, 9 December 2020"
+    ("GBR-SGP_NA__2020O.txt", "Free Trade Agreement between the United Kingdom", "2020-12-10"),  # "Crown logo Singapore No. 1"
+    ("VTNMUK_2020O.txt", "Free Trade Agreement", "2020-12-29"),  # "... London, 29 December 2020"
+    ("EGY-GBR_NA__2020O.txt", "AGREEMENT ESTABLISHING AN ASSOCIATION BETWEEN THE UNITED KINGDOM", None),  # licence first
+])
+def test_command_paper_covers_give_the_title_and_the_date_of_signature(name, title, signed):
+    """UK command papers open with the crest's alt text, a series number, the licence notice, then the title and
+    "Place, day Month year"; the title is the instrument's name, the date the signature's."""
+    agreement = _parse(name)
+    assert agreement.title.startswith(title), agreement.title
+    assert agreement.date_signed == signed

@@ -21,7 +21,7 @@ from auditor.structure.lines import Builder, Line, flatten
 from auditor.structure.outline import FINAL_CHAPTER, from_outline
 from auditor.structure.report import structure_report
 from auditor.structure.sequence import NumberingSequence
-from auditor.structure.titles import TitleReader, guess_title
+from auditor.structure.titles import TitleReader, cover_date, guess_title
 
 
 def structure(doc: IngestedDocument) -> Agreement:
@@ -45,6 +45,8 @@ def structure(doc: IngestedDocument) -> Agreement:
     acronyms = document_acronyms([ln.text for ln in lines])
     if agreement.title is None:
         agreement.title = guess_title(lines, acronyms)
+    if agreement.date_signed is None:
+        agreement.date_signed = cover_date(lines)
     body = skip_table_of_contents(lines)
     agreement = _TextParser(agreement, body, acronyms).parse()
     agreement.incorporates = incorporated_agreements(agreement.text)

@@ -106,6 +106,42 @@ def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> st
     for line in lines:
         if line.page != first_page or len(head) >= 4 or match_heading(line.text) or TOC.match(line.text):
             break
+        if _BOILERPLATE.search(line.text):
+            continue  # the publisher's licence notice on a cover page
         head.append(line.text)
     title = tidy_title(" ".join(head), acronyms) if head else None
+    if title:
+        # Command-paper covers put an image's alt text and a series number first: "Crown logo Singapore No. 1 (2020)
+        # Free Trade Agreement between ...". The title is the instrument's name.
+        m = _COVER_PREFIX.match(title)
+        if m:
+            title = title[m.end():]
+        title = _PLACE_AND_DATE.sub("", title).strip() or title
     return title[:300] if title else None
+
+
+def cover_date(lines: list[Line]) -> str | None:
+    """The date a cover page gives with the place of signature ("Ottawa, 9 December 2020"), as YYYY-MM-DD."""
+    for line in lines[:6]:
+        m = _PLACE_AND_DATE.search(line.text)
+        if m:
+            month = _MONTHS.index(m.group("month").lower()) + 1
+            return f"{m.group('year')}-{month:02d}-{int(m.group('day')):02d}"
+    return None
+
+
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]
+_PLACE_AND_DATE = re.compile(r"(?:^|\s+)(?!(?:Agreement|Treaty|Protocol|Convention)\b)(?:[A-Z][\w'’-]+"
+                             r"(?:\s(?!(?:Agreement|Treaty|Protocol|Convention)\b)[A-Z][\w'’-]+)?),\s+(?P<day>\d{1,2})\s+(?P<month>"
+                             + "|".join(m.capitalize() for m in _MONTHS) + r")\s+(?P<year>(?:19|20)\d{2})\b.*$")
+_BOILERPLATE = re.compile(r"open-government-licence|OGL_Logo|©\s*Crown copyright|nationalarchives\.gov\.uk"
+                          r"|third party copyright|This publication is (?:licensed|available)|ISBN\b"
+                          r"|enquiries regarding this publication|Printed (?:in the UK|on paper)|^CCS\d|Crown copyright"
+                          r"|^\s*(?:Royal Crest|Crown logo|OGL_Logo)\s*$",
+                          re.IGNORECASE)
+
+
+_COVER_PREFIX = re.compile(r"^(?:MainText:\s*)?(?:Crown logo|Royal Crest|_?unlogo)?\s*(?:[A-Z][\w'’-]*\s+){0,4}No\.\s?\d+\s*\(\d{4}\)\s*"
+                           r"|^(?:MainText:|Preamble:)?\s*(?:Crown logo|Royal Crest)\s*|^(?:MainText|Preamble):\s*",
+                           re.IGNORECASE)
