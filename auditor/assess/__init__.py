@@ -31,7 +31,7 @@ from auditor.assess.model import (
     Tension,
 )
 from auditor.assess.parties import detect_parties, development_status, source_note
-from auditor.assess.reach import CULTURAL, chapter_key, commitment_reach
+from auditor.assess.reach import CHAPTER_LIST, CULTURAL, chapter_key, chapters_named, commitment_reach, paragraphs
 from auditor.classify.attributes import ExceptionScope
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -45,7 +45,6 @@ _PRODUCT_LIST = re.compile(r"rules? of origin|originating|working or processing|
                            r"|harmoni[sz]ed system|reglas de origen|règles d'origine", re.IGNORECASE)
 _CARVE = re.compile(r"not\s+apply|exception|except|exclu|nothing\s+in|shall\s+not\s+be\s+construed|preserve|exempt"
                     r"|no\s+se\s+aplic|excepto|exclu|nada\s+de\s+lo|ne\s+s['’]appliqu|aucune\s+disposition", re.IGNORECASE)
-_PARAGRAPH = re.compile(r"\n\s*(?=\(?\d{1,2}[.)]\s)|(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])")
 _THIS_ARTICLE = re.compile(r"\bthis article\b|\beste artículo\b|\ble présent article\b|\bcet article\b", re.IGNORECASE)
 _AGREEMENT = re.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
                         r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
@@ -53,9 +52,6 @@ _CHAPTER = re.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capít
 _SECTION = re.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
 _PART = re.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b", re.IGNORECASE)
 _ANNEX = re.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
-_NAMED_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|to|y|et)\s*"
-                             r"(?:chapters?\s+)?(?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
-
 
 @lru_cache(maxsize=1)
 def instruments() -> dict[str, dict]:
@@ -78,18 +74,14 @@ def commitment_kinds(p: LabelledProvision) -> list[str]:
 def _operative_scope(p: LabelledProvision) -> ExceptionScope | None:
     """Scope from the paragraph that carves culture out, not from the first "this Agreement" of the article."""
     body = p.text.split("\n[", 1)[0]  # footnotes glued to the provision carry no scope of their own
-    paragraphs = [re.sub(r"\s+", " ", x) for x in _PARAGRAPH.split(body) if x.strip()]
-    operative = [x for x in paragraphs if CULTURAL.search(x) and _CARVE.search(x)]
+    operative = [x for x in paragraphs(body) if CULTURAL.search(x) and _CARVE.search(x)]
     for paragraph in operative:
         own = _THIS_ARTICLE.search(paragraph)
         if own and _CARVE.search(paragraph[own.end():own.end() + 60]):
             return ExceptionScope(kind="article", chapters=[p.chapter] if p.chapter else [], phrase=own.group(0))
-        named = _NAMED_CHAPTERS.search(paragraph)
+        named = CHAPTER_LIST.search(paragraph)
         if named:
-            numbers = set(re.findall(r"\d+[A-Z]?|\b[IVXL]+\b", re.sub(r"\([^)]*\)", " ", named.group(1))))
-            for a, b in re.findall(r"(\d+)\s*(?:to|-)\s*(\d+)", named.group(1)):
-                numbers |= {str(n) for n in range(int(a), int(b) + 1)}
-            return ExceptionScope(kind="chapter", chapters=sorted(numbers), phrase=named.group(0))
+            return ExceptionScope(kind="chapter", chapters=sorted(chapters_named(named.group(1))), phrase=named.group(0))
         for pattern, kind in ((_SECTION, "section"), (_PART, "part"), (_ANNEX, "annex"), (_CHAPTER, "chapter"),
                               (_AGREEMENT, "agreement")):
             m = pattern.search(paragraph)
@@ -134,7 +126,7 @@ def _division_carve_out(p: LabelledProvision) -> list[str]:
     body = p.text.split("\n[", 1)[0]
     if not _CARVE_WORDS.search(body):
         return []
-    for paragraph in (re.sub(r"\s+", " ", x) for x in _PARAGRAPH.split(body) if x.strip()):
+    for paragraph in paragraphs(body):
         m = _DIVISION_CARVE_OUT.search(paragraph)
         if m:
             named = [name for name, pattern in _SECTOR_NAMES.items() if re.search(pattern, paragraph[m.end():], re.I)]

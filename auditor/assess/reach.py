@@ -42,7 +42,7 @@ _DISPUTE_EXCLUSION = re.compile(
 _DEEMED_SERVICE = re.compile(r"(?:considered|deemed|treated|regarded)\s+as\s+(?:a\s+|the\s+)?(?:provision|supply)\s+of\s+"
                              r"services?,?\s+(?:within\s+the\s+meaning\s+of|under)\s+(?P<kind>Chapter|Title|Section)\s+"
                              r"(?P<number>[\dIVXLC]+[A-Z]?)(?:\s*\((?P<title>[^)]+)\))?", re.IGNORECASE)
-_CHAPTER_LIST = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|to|through|y|et)\s*"
+CHAPTER_LIST = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|to|through|y|et)\s*"
                            r"(?:chapters?\s+)?(?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
 _ARTICLE_LIST = re.compile(r"\b(?:articles?|artículos?)\s+((?:\d+(?:\.\d+)*)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|y|et)\s*"
                            r"(?:articles?\s+)?\d+(?:\.\d+)*(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
@@ -61,7 +61,7 @@ def _numbers(listing: str) -> set[str]:
     return set(re.findall(r"\d+(?:\.\d+)*", re.sub(r"\([^)]*\)", " ", listing)))
 
 
-def _chapters(listing: str) -> set[str]:
+def chapters_named(listing: str) -> set[str]:
     """Chapter numbers named in a list, ranges expanded: "Chapters 2 to 6" -> {2, 3, 4, 5, 6}."""
     plain = re.sub(r"\([^)]*\)", " ", listing)
     out = set(re.findall(r"\d+[A-Z]?|\b[IVXL]+\b", plain))
@@ -71,7 +71,7 @@ def _chapters(listing: str) -> set[str]:
     return out
 
 
-def _paragraphs(text: str) -> list[str]:
+def paragraphs(text: str) -> list[str]:
     return [re.sub(r"\s+", " ", chunk).strip() for chunk in _PARAGRAPH.split(text) if chunk.strip()]
 
 
@@ -86,7 +86,7 @@ _CARVE_OUT = re.compile(r"(?:shall|does|do|will)\s+not\s+apply\s+to|(?:shall|doe
 
 def _same_article(c: DigitalCommitment, p: LabelledProvision) -> ReachTest:
     subsidies = None
-    for paragraph in _paragraphs(p.text.split("\n[", 1)[0]):
+    for paragraph in paragraphs(p.text.split("\n[", 1)[0]):
         m = _CARVE_OUT.search(paragraph)
         if not m or not (_SELF.search(paragraph[:m.start() + 1]) or m.group(0).lower().startswith("nothing")):
             continue
@@ -114,13 +114,13 @@ def _non_conforming(c: DigitalCommitment, p: LabelledProvision, chapter: list[La
     for sentence in sentences(p.text):
         if _SUBJECT_TO_SCHEDULE.search(sentence):
             return _schedule_test(p, sentence, schedules_present)
-    for paragraph in _paragraphs(p.text.split("\n[", 1)[0]):
+    for paragraph in paragraphs(p.text.split("\n[", 1)[0]):
         m = _NOT_APPLY.search(paragraph)
         if m and _SELF.search(paragraph[:m.start() + 1]) and re.search(r"non-?conforming|reservations?", paragraph[m.end():],
                                                                        re.IGNORECASE):
             return _schedule_test(p, paragraph, schedules_present)
     for other in chapter:
-        for sentence in _paragraphs(other.text.split("\n[", 1)[0]):
+        for sentence in paragraphs(other.text.split("\n[", 1)[0]):
             if _CHAPTER_SCHEDULES.search(sentence):
                 return _schedule_test(other, sentence, schedules_present)
             m = _NOT_APPLY.search(sentence)
@@ -151,10 +151,10 @@ def general_exception_provisions(provisions: list[LabelledProvision]) -> list[La
 def _general_exception(c: DigitalCommitment, p: LabelledProvision, provisions: list[LabelledProvision]) -> ReachTest:
     best: ReachTest | None = None
     for other in provisions:
-        for paragraph in _paragraphs(other.text):
+        for paragraph in paragraphs(other.text):
             if not (_GENERAL_EXCEPTION.search(paragraph) or CULTURAL.search(paragraph)):
                 continue
-            named = set().union(*(_chapters(m.group(1)) for m in _CHAPTER_LIST.finditer(paragraph)))
+            named = set().union(*(chapters_named(m.group(1)) for m in CHAPTER_LIST.finditer(paragraph)))
             same_chapter = chapter_key(other) == chapter_key(p) and _THIS_CHAPTER.search(paragraph)
             applies = (p.chapter in named) if named else bool(same_chapter or (_AGREEMENT.search(paragraph)
                                                                                and _GENERAL_EXCEPTION.search(paragraph)))
@@ -213,7 +213,7 @@ def _deemed_service(c: DigitalCommitment, p: LabelledProvision, provisions: list
 
 def _cultural_sentence(text: str) -> str:
     """The paragraph that names culture: a carve-out's lead-in and its list stay together."""
-    return next((x for x in _paragraphs(text.split("\n[", 1)[0]) if CULTURAL.search(x)), text[:200])
+    return next((x for x in paragraphs(text.split("\n[", 1)[0]) if CULTURAL.search(x)), text[:200])
 
 
 def _division_exception(c: DigitalCommitment, reach: list[ExceptionReach],
@@ -260,4 +260,4 @@ def commitment_reach(commitments: list[DigitalCommitment], provisions: list[Labe
     return out
 
 
-__all__ = ["commitment_reach", "chapter_key", "CULTURAL"]
+__all__ = ["commitment_reach", "chapter_key", "chapters_named", "paragraphs", "CHAPTER_LIST", "CULTURAL"]

@@ -92,12 +92,17 @@ COMMITMENT_COLUMNS = ["commitment", "article", "pages", "binding", "bite", "outc
                       "words", "provision_id"]
 
 
-def commitments_csv(audit: Audit) -> str:
+def _csv(columns: list[str], rows: list[dict]) -> str:
+    """CSV with formula-looking cells neutralised (a spreadsheet must not run what a treaty text says)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=COMMITMENT_COLUMNS, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
     writer.writeheader()
-    writer.writerows(csv_rows(commitment_rows(audit)))
+    writer.writerows(csv_rows(rows))
     return buf.getvalue()
+
+
+def commitments_csv(audit: Audit) -> str:
+    return _csv(COMMITMENT_COLUMNS, commitment_rows(audit))
 
 
 SCORECARD_COLUMNS = ["guideline", "instrument", "status", "exposure", "finding", "decided_by", "evidence", "text"]
@@ -112,11 +117,7 @@ def scorecard_rows(audit: Audit) -> list[dict]:
 
 
 def scorecard_csv(audit: Audit) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=SCORECARD_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(scorecard_rows(audit)))
-    return buf.getvalue()
+    return _csv(SCORECARD_COLUMNS, scorecard_rows(audit))
 
 
 def audit_xlsx(audit: Audit) -> bytes:
@@ -182,11 +183,7 @@ def inventory_rows(audit: Audit) -> list[dict]:
 
 
 def audit_csv(audit: Audit) -> str:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=INVENTORY_COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    writer.writerows(csv_rows(inventory_rows(audit)))
-    return buf.getvalue()
+    return _csv(INVENTORY_COLUMNS, inventory_rows(audit))
 
 
 def audit_markdown(audit: Audit) -> str:
