@@ -92,6 +92,10 @@ def compare_page(request: Request, sessions: SessionsDep, tenant: TenantDep, a: 
     docs, _ = store.list_documents(sessions=sessions, tenant=tenant, limit=200)
     done = [d for d in docs if d.status == "done"]
     comparison = None
+    if not (a and b) and len(done) >= 2:
+        # Two different agreements preselected: the user's own latest first, then a reference agreement.
+        a = a or done[0].id
+        b = b or next(d.id for d in done if d.id != a)
     if a and b:
         comparison = compare_audits(store.get_audit(sessions=sessions, tenant=tenant, doc_id=a),
                                     store.get_audit(sessions=sessions, tenant=tenant, doc_id=b))

@@ -44,10 +44,22 @@ def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
             page.goto(server.url + "/")
             expect(page.locator("tbody tr")).to_have_count(4)
             page.goto(server.url + "/compare")
-            page.select_option("#a", index=0)
-            page.select_option("#b", index=1)
-            page.click("form button")
-            expect(page.locator("#comparison tbody tr")).to_have_count(10)
+            # Two different agreements are preselected and compared at once, with reasons and evidence.
+            assert page.locator("#a").input_value() != page.locator("#b").input_value()
+            expect(page.locator("#comparison tbody tr.guideline-row")).to_have_count(9)
+            differing = page.locator("#comparison tr.guideline-row", has_text="Why they differ")
+            assert differing.count() >= 1
+            assert page.locator(".side-by-side section").count() == 2
+            for name, viewport in (("desktop", {"width": 1366, "height": 900}), ("phone", {"width": 390, "height": 844})):
+                page.set_viewport_size(viewport)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                assert width <= viewport["width"] + 1, f"compare page overflows at {viewport['width']} px: {width}"
+                page.screenshot(path=str(artifacts / f"compare-{name}.png"), full_page=False)
+                page.goto(server.url + "/")
+                assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"] + 1
+                status_cell = page.locator("tbody tr td:nth-child(2)").first
+                assert status_cell.bounding_box()["width"] > 40  # "done" on one line, not one letter a line
+                page.goto(server.url + "/compare")
             browser.close()
     finally:
         server.stop()

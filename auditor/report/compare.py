@@ -17,6 +17,12 @@ class ComparisonRow(BaseModel):
     first: str
     second: str
     differs: bool
+    text: str = ""
+    first_rationale: str = ""
+    second_rationale: str = ""
+    first_evidence: list[str] = []
+    second_evidence: list[str] = []
+    reason: str = ""
 
 
 class Comparison(BaseModel):
@@ -25,16 +31,37 @@ class Comparison(BaseModel):
     scorecard: list[ComparisonRow]
     label_counts: dict[str, tuple[int, int]]
     tensions: tuple[int, int]
+    first_commitments: list[dict] = []
+    second_commitments: list[dict] = []
+
+
+def _evidence(audit: Audit, ids: list[str], limit: int = 4) -> list[str]:
+    by_id = {p.id: p for p in audit.provisions}
+    return [f"{by_id[i].citation}{' ' + by_id[i].pages if by_id[i].pages else ''}" for i in ids[:limit] if i in by_id]
 
 
 def compare_audits(a: Audit, b: Audit) -> Comparison:
-    statuses_b = {g.id: g.status for g in b.assessments}
-    rows = [ComparisonRow(id=g.id, first=g.status, second=statuses_b.get(g.id, "-"),
-                          differs=g.status != statuses_b.get(g.id)) for g in a.assessments]
+    """The two scorecards row by row, each side with its finding and evidence, and why a row differs."""
+    from auditor.report.audit import commitment_rows
+
+    other = {g.id: g for g in b.assessments}
+    rows = []
+    for g in a.assessments:
+        h = other.get(g.id)
+        differs = h is None or g.status != h.status
+        reason = ""
+        if differs and h is not None:
+            reason = (f"A is “{g.status}” ({g.decided_by or 'see its finding'}); "
+                      f"B is “{h.status}” ({h.decided_by or 'see its finding'}).")
+        rows.append(ComparisonRow(id=g.id, first=g.status, second=h.status if h else "-", differs=differs, text=g.text,
+                                  first_rationale=g.rationale, second_rationale=h.rationale if h else "",
+                                  first_evidence=_evidence(a, g.evidence), second_evidence=_evidence(b, h.evidence)
+                                  if h else [], reason=reason))
     counts = {label: (sum(label in p.labels for p in a.provisions), sum(label in p.labels for p in b.provisions))
               for label in LABELS}
     return Comparison(first=a.agreement.title or "first", second=b.agreement.title or "second", scorecard=rows,
-                      label_counts=counts, tensions=(len(a.tensions), len(b.tensions)))
+                      label_counts=counts, tensions=(len(a.tensions), len(b.tensions)),
+                      first_commitments=commitment_rows(a), second_commitments=commitment_rows(b))
 
 
 def compare_text(c: Comparison) -> str:
