@@ -263,3 +263,15 @@ def test_a_party_code_that_is_no_country_is_refused():
                            "--party", "XXQ", "--no-precedents"], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode != 0
     assert "XXQ" in proc.stderr and "ISO 3166" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_a_memo_is_audited_with_a_warning_that_it_is_no_treaty(tmp_path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Memo to the Minister\n\nPlease find attached the briefing on next week's visit. The delegation "
+                    "arrives on Tuesday.\nWe suggest a dinner on Wednesday.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "auditor", "audit", str(memo), "--no-precedents", "-f", "md"],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("# Audit: Memo to the Minister\n")  # the title stops where the prose begins
+    assert "**Not a treaty?** This document does not read like a treaty" in proc.stdout
+    assert "p. 1" not in proc.stdout and "1 pages" not in proc.stdout

@@ -59,3 +59,12 @@ def test_a_scanned_page_in_the_half_a_helper_process_reads_is_still_ocrd(tmp_pat
     assert len(sources) == len(long) and [p.number for p in agreement.page_info] == list(range(1, len(long) + 1))
     assert sources[-1] == "ocr" and sources.count("ocr") == 1
     assert "Location of Computing Facilities" in agreement.text
+
+
+def test_the_audit_says_which_pages_were_ocrd_and_how_sure(tmp_path, rcep_chapter12):
+    from auditor.pipeline import audit_agreement
+    from auditor.report.audit import audit_markdown
+
+    audit = audit_agreement(parse_file(scanned_pdf(rcep_chapter12, [2], tmp_path / "s.pdf")), with_precedents=False)
+    assert audit.agreement.ocr_pages == 1 and audit.agreement.ocr_confidence > 70
+    assert "1 page read by OCR from scanned images (mean word confidence" in audit_markdown(audit)

@@ -256,6 +256,21 @@ def tensions_from(reaches: list[CommitmentReach], exceptions: list[ExceptionReac
 # --------------------------------------------------------------------------- the audit
 
 MAX_AMENDMENTS_LISTED = 40
+_TREATY_WORDS = re.compile(r"\b(?:agreement|treaty|protocol|convention|parties|contracting|acuerdo|tratado|partes"
+                           r"|accord|traité|parties contractantes)\b", re.IGNORECASE)
+
+
+def _not_a_treaty(agreement) -> str | None:
+    """A memo, a letter or a news item audited by mistake: no articles, no Parties, no treaty language."""
+    if agreement.format == "tota-xml":
+        return None
+    numbered = sum(1 for p in agreement.provisions if p.number)
+    treaty_words = len(_TREATY_WORDS.findall(agreement.text[:20000]))
+    if numbered >= 3 or (agreement.parties and treaty_words >= 3) or treaty_words >= 10:
+        return None
+    return (f"This document does not read like a treaty: {numbered} numbered articles, "
+            f"{'no Parties named' if not agreement.parties else 'Parties named'}, {treaty_words} treaty words in its "
+            "opening. The scorecard below assumes it is one; check that the right file was uploaded.")
 
 
 def _amendments(agreement) -> list[str]:
@@ -287,13 +302,16 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     inventory = [p for p in labelled if p.id in inventory_ids]
     party_status = (f"{development.describe()} (source: {source_note()})" if development.known else
                     "The Parties could not be read from the text; set them to decide guideline 18.2.")
+    ocr = [p.ocr_confidence for p in agreement.page_info if p.source == "ocr" and p.ocr_confidence is not None]
     audit = Audit(
         agreement=AgreementSummary(title=agreement.title, parties=parties, language=agreement.language,
                                    pages=agreement.pages, date_signed=agreement.date_signed, format=agreement.format,
                                    source=agreement.source, provisions=len(agreement.provisions),
                                    structure_warnings=agreement.structure_report.warnings, party_status=party_status,
                                    incorporates=list(agreement.incorporates), read_with=list(agreement.read_with),
-                                   amends=_amendments(agreement)),
+                                   amends=_amendments(agreement), ocr_pages=len(ocr),
+                                   ocr_confidence=round(sum(ocr) / len(ocr), 1) if ocr else None,
+                                   document_warning=_not_a_treaty(agreement)),
         provisions=inventory, assessments=assessments, exceptions=exceptions, tensions=tensions,
         commitments=reaches, coverage=coverage,
     )

@@ -183,6 +183,9 @@ class AgreementSummary(BaseModel):
     amends: list[str] = Field(default_factory=list, description='What the text amends, as it says: "Article 8.57 '
                               'of the EU-Singapore FTA (replaced)".')
     read_with: list[str] = Field(default_factory=list, description="Documents supplied to be read with the text.")
+    ocr_pages: int = Field(0, description="Pages read by OCR (scanned), not from a text layer.")
+    ocr_confidence: float | None = Field(None, description="Mean OCR word confidence over those pages, 0-100.")
+    document_warning: str | None = Field(None, description="Why the document may not be a treaty at all.")
 
 
 class Audit(BaseModel):

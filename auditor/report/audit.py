@@ -201,6 +201,11 @@ def audit_markdown(audit: Audit) -> str:
     if a.amends:
         more = f" and {len(a.amends) - 12} more" if len(a.amends) > 12 else ""
         lines += [f"This text amends: {md_text('; '.join(a.amends[:12]))}{more}.", ""]
+    if a.document_warning:
+        lines += [f"> **Not a treaty?** {md_text(a.document_warning)}", ""]
+    if a.ocr_pages:
+        lines += [f"{plural(a.ocr_pages, 'page')} read by OCR from scanned images (mean word confidence "
+                  f"{a.ocr_confidence}%).", ""]
     if a.party_status:
         lines += [f"Parties: {md_text(a.party_status)}", ""]
     lines += ["## In short", "", md_text(negotiator_summary(audit)), ""]

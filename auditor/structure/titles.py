@@ -108,6 +108,8 @@ def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> st
             break
         if _BOILERPLATE.search(line.text):
             continue  # the publisher's licence notice on a cover page
+        if head and (len(line.text) > 160 or (line.text.rstrip().endswith(".") and len(line.text) > 60)):
+            break  # prose: the title is over, the letter or preamble has begun
         head.append(line.text)
     title = tidy_title(" ".join(head), acronyms) if head else None
     if title:
@@ -117,7 +119,12 @@ def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> st
         if m:
             title = title[m.end():]
         title = _PLACE_AND_DATE.sub("", title).strip() or title
-    return title[:300] if title else None
+    if title and len(title) > MAX_TITLE:
+        title = title[:MAX_TITLE].rsplit(" ", 1)[0].rstrip(",;:") + " …"  # never cut mid-word
+    return title or None
+
+
+MAX_TITLE = 240
 
 
 def cover_date(lines: list[Line]) -> str | None:
