@@ -80,7 +80,8 @@ def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, t
     if doc.status != "done":
         return render(request, "pending.html", {"doc": doc})
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
-    report = audit_html(audit)
+    source = f"/api/v1/agreements/{doc.id}/file?inline=true" if doc.format == "pdf" else None
+    report = audit_html(audit, source_url=source)
     nav = TEMPLATES.get_template("_nav.html").render(doc=doc)
     return HTMLResponse(report.replace("<body>", "<body>" + nav, 1))
 

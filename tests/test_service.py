@@ -218,3 +218,8 @@ def test_downloads_arrive_as_attachments_with_readable_names(clients, rcep_uploa
     assert original.status_code == 200 and original.content == rcep_chapter12.read_bytes()
     assert "RCEP%20final%20text.pdf" in original.headers["content-disposition"]  # RFC 5987 for any name
     assert b.get(f"/api/v1/agreements/{doc_id}/file").status_code == 404  # another tenant's upload
+    # Citations link to the page of the uploaded PDF, opened in the browser.
+    page = a.get(f"/agreements/{doc_id}").text
+    assert f'href="/api/v1/agreements/{doc_id}/file?inline=true#page=' in page
+    assert a.get(f"/api/v1/agreements/{doc_id}/file", params={"inline": "true"}).headers[
+        "content-disposition"].startswith("inline")

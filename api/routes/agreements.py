@@ -83,8 +83,10 @@ def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
 
 
 @router.get("/{agreement_id}/file", responses={200: {"content": {"application/octet-stream": {}}}})
-def get_original(agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep) -> Response:
-    """The file as uploaded, under the name it was uploaded with."""
+def get_original(agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep,
+                 inline: bool = False) -> Response:
+    """The file as uploaded, under the name it was uploaded with; ``inline=true`` opens a PDF in the browser, so a
+    citation's page link (``#page=N``) lands on the page."""
     from fastapi.responses import FileResponse
 
     doc = store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
@@ -94,7 +96,8 @@ def get_original(agreement_id: str, sessions: SessionsDep, settings: SettingsDep
     media = {"pdf": "application/pdf", "xml": "application/xml", "html": "text/html", "text": "text/plain",
              "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
              "rtf": "application/rtf"}.get(doc.format, "application/octet-stream")
-    return FileResponse(path, media_type=media, filename=doc.filename, content_disposition_type="attachment")
+    disposition = "inline" if inline and doc.format == "pdf" else "attachment"
+    return FileResponse(path, media_type=media, filename=doc.filename, content_disposition_type=disposition)
 
 
 @router.get("/{agreement_id}/precedents")

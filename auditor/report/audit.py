@@ -299,10 +299,11 @@ def status_class(status: str) -> str:
     return status.replace(" ", "-")
 
 
-def audit_html(audit: Audit) -> str:
+def audit_html(audit: Audit, source_url: str | None = None) -> str:
+    """The report; with ``source_url`` (the uploaded PDF, as the service serves it) page references open that page."""
     env = _environment()
     by_id = {p.id: p for p in audit.provisions}
-    return env.get_template("audit.html").render(audit=audit, by_id=by_id)
+    return env.get_template("audit.html").render(audit=audit, by_id=by_id, source_url=source_url)
 
 
 RENDERERS = {"json": audit_json, "csv": audit_csv, "md": audit_markdown, "html": audit_html, "xlsx": audit_xlsx,
