@@ -82,8 +82,31 @@ def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, t
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     source = f"/api/v1/agreements/{doc.id}/file?inline=true" if doc.format == "pdf" else None
     report = audit_html(audit, source_url=source)
-    nav = TEMPLATES.get_template("_nav.html").render(doc=doc)
-    return HTMLResponse(report.replace("<body>", "<body>" + nav, 1))
+    token = _csrf_token(request)
+    nav = TEMPLATES.get_template("_nav.html").render(doc=doc, csrf=token, own=doc.tenant == tenant)
+    response = HTMLResponse(report.replace("<body>", "<body>" + nav, 1))
+    if request.cookies.get(CSRF_COOKIE) != token:
+        response.set_cookie(CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/")
+    return response
+
+
+@router.post("/agreements/{agreement_id}/rerun")
+def rerun(request: Request, agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
+          csrf: Annotated[str, Form(max_length=200)] = ""):
+    check_csrf(request, csrf)
+    store.rerun_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    request.app.state.supervisor.notify()
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/delete")
+def delete_page(request: Request, agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep,
+           csrf: Annotated[str, Form(max_length=200)] = "", confirm: Annotated[str, Form(max_length=10)] = ""):
+    check_csrf(request, csrf)
+    if confirm != "yes":
+        raise AuditError("Tick “Delete this agreement” to confirm.", "Nothing was deleted.")
+    store.delete_document(sessions=sessions, files_dir=settings.files_dir, tenant=tenant, doc_id=agreement_id)
+    return RedirectResponse("/", status_code=303)
 
 
 @router.get("/compare", response_class=HTMLResponse)

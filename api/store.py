@@ -263,6 +263,22 @@ def delete_document(*, sessions: sessionmaker, files_dir: Path, tenant: str, doc
     (files_dir / doc_id).unlink(missing_ok=True)
 
 
+def rerun_document(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Job:
+    """Queue a new audit of one's own upload (after an engine update, or a failure), unless one is pending."""
+    with sessions.begin() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
+        if doc is None:
+            raise NotFound(f"No agreement {doc_id} of yours.", "Public reference agreements are re-audited by the "
+                                                                "service itself.")
+        pending = s.scalar(select(Job).where(Job.document_id == doc_id, Job.status.in_(("queued", "running"))))
+        if pending is not None:
+            return pending
+        job = Job(id=secrets.token_hex(16), document_id=doc_id, tenant=tenant, status="queued", attempts=0)
+        s.add(job)
+        doc.status = "queued"
+        return job
+
+
 def get_audit(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Audit:
     doc = get_document(sessions=sessions, tenant=tenant, doc_id=doc_id)
     with sessions() as s:

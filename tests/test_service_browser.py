@@ -60,6 +60,22 @@ def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
                 status_cell = page.locator("tbody tr td:nth-child(2)").first
                 assert status_cell.bounding_box()["width"] > 40  # "done" on one line, not one letter a line
                 page.goto(server.url + "/compare")
+            # One's own upload can be re-audited and deleted from its page; the public samples cannot.
+            page.set_viewport_size({"width": 1366, "height": 900})
+            page.goto(server.url + "/")
+            page.click("tbody tr:has-text('ASEAN') a")
+            audit_url = page.url
+            page.click("text=Re-run the audit")
+            page.wait_for_selector("#scorecard", timeout=180_000)
+            assert page.url == audit_url
+            page.check("input[name=confirm]")
+            page.click("form[action$='/delete'] button")
+            page.wait_for_url(server.url + "/")
+            expect(page.locator("tbody tr")).to_have_count(3)
+            page.goto(server.url + "/")
+            page.click("tbody tr a >> nth=0")
+            page.wait_for_selector("#scorecard")
+            assert page.locator("form[action$='/delete']").count() == 0  # a reference agreement
             browser.close()
     finally:
         server.stop()
