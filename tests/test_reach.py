@@ -84,3 +84,17 @@ def test_a_section_carve_out_reaches_the_commitments_of_its_own_section():
     assert audit.provision("art-8.57") is not None  # cited carve-outs are in the inventory, so links resolve
     g194 = next(g for g in audit.assessments if g.id == "19.4")
     assert g194.status == "addressed" and g194.exposure == "none"
+
+
+def test_a_commitment_the_classifier_missed_is_labelled_all_the_same():
+    """The codebook's digital_products label covers the duty commitments whatever their wording."""
+    from auditor.assess import assess
+    from auditor.model import Agreement
+
+    text = "1. A Party shall not impose a customs duty, fee, or charge on a delivery transmitted by electronic means."
+    provision = LabelledProvision(id="art-8.58", kind="article", number="8.58", title="Customs Duties", text=text)
+    audit = assess(Agreement(format="text", text=text), [provision])
+    labelled = audit.provision("art-8.58")
+    assert labelled.labels == ["digital_products"]
+    span = labelled.evidence["digital_products"][0]
+    assert span.text.startswith("A Party shall not impose a customs duty") and text[span.start:span.end] == span.text

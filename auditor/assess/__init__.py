@@ -255,6 +255,33 @@ def tensions_from(reaches: list[CommitmentReach], exceptions: list[ExceptionReac
 
 # --------------------------------------------------------------------------- the audit
 
+_COMMITMENT_LABEL = {"customs duties on electronic transmissions": "digital_products",
+                     "non-discrimination of digital products": "digital_products",
+                     "non-discrimination extended to taxation": "digital_products",
+                     "data flows": "ecommerce", "localisation": "ecommerce", "source code": "ecommerce"}
+
+
+def _label_commitments(labelled: list[LabelledProvision], commitments) -> list[LabelledProvision]:
+    """The codebook's labels cover every commitment whatever its wording: a commitment the classifier did not label
+    gets its label here, with the commitment's sentence as the justifying words."""
+    from auditor.assess.model import EvidenceSpan
+
+    missing: dict[str, dict[str, str]] = {}
+    for c in commitments:
+        label = _COMMITMENT_LABEL[c.kind]
+        missing.setdefault(c.provision, {}).setdefault(label, c.words)
+    out = []
+    for p in labelled:
+        add = {label: words for label, words in missing.get(p.id, {}).items() if label not in p.labels}
+        if add:
+            evidence = dict(p.evidence)
+            for label, words in add.items():
+                start = max(p.text.find(words[:60]), 0)
+                evidence[label] = [EvidenceSpan(start=start, end=start + len(words), text=words)]
+            p = p.model_copy(update={"labels": p.labels + sorted(add), "evidence": evidence})
+        out.append(p)
+    return out
+
 MAX_AMENDMENTS_LISTED = 40
 _TREATY_WORDS = re.compile(r"\b(?:agreement|treaty|protocol|convention|parties|contracting|acuerdo|tratado|partes"
                            r"|accord|traité|parties contractantes)\b", re.IGNORECASE)
@@ -285,9 +312,10 @@ def _amendments(agreement) -> list[str]:
 
 def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *, max_precedents: int = 3,
            parties: list[str] | None = None) -> Audit:
-    by_id = {p.id: p for p in labelled}
     coverage = check_coverage(agreement, labelled)
     commitments = find_commitments(labelled)
+    labelled = _label_commitments(labelled, commitments)
+    by_id = {p.id: p for p in labelled}
     exceptions = exception_reach(labelled, [c.provision for c in commitments])
     reaches = commitment_reach(commitments, labelled, exceptions, schedules_present=schedules_in_text(agreement))
     recognised = any(r.binding for r in exceptions)
