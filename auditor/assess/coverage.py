@@ -33,9 +33,13 @@ _SCHEDULE_DIVISION = re.compile(r"reservations|non-?conforming|specific\s+commit
 SCHEDULE_CHARS = 5000  # a division that holds schedules holds pages of entries, not a line
 
 
-def _quote(text: str, at: int, width: int = 160) -> str:
-    start = max(0, text.rfind(".", 0, at) + 1)
-    return re.sub(r"\s+", " ", text[start:at + width]).strip()
+def _quote(text: str, at: int, width: int = 160, before: int = 120) -> str:
+    """The words around a reference: from the sentence start (at most ``before`` characters back) on."""
+    start = max(0, text.rfind(".", 0, at) + 1, at - before)
+    if start > 0 and text[start - 1] not in ".\n" and " " in text[start:at]:
+        start = text.index(" ", start) + 1  # begin on a word
+    quoted = re.sub(r"\s+", " ", text[start:at + width]).strip()
+    return ("… " if start > 0 and text[start - 1] not in ".\n" else "") + quoted + " …"
 
 
 def schedules_in_text(agreement) -> bool:
