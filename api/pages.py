@@ -13,7 +13,7 @@ import hmac
 import secrets
 from typing import Annotated
 
-from fastapi import APIRouter, Form, Request
+from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import store
@@ -124,6 +124,39 @@ def compare_page(request: Request, sessions: SessionsDep, tenant: TenantDep, a: 
         comparison = compare_audits(store.get_audit(sessions=sessions, tenant=tenant, doc_id=a),
                                     store.get_audit(sessions=sessions, tenant=tenant, doc_id=b))
     return render(request, "compare.html", {"docs": done, "a": a, "b": b, "comparison": comparison})
+
+
+SEARCH_PAGE = 25
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(request: Request, sessions: SessionsDep, tenant: TenantDep,
+                q: Annotated[str | None, Query(max_length=200)] = None,
+                label: Annotated[str | None, Query(max_length=40)] = None,
+                offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0):
+    """Provisions across the agreements one can see, by words (any spelling) and by label."""
+    from auditor.report.audit import LABEL_NAMES
+
+    if label and label not in LABEL_NAMES:
+        raise AuditError(f"No label {label!r}.", "Choose a label from the list.")
+    rows, total = ([], 0)
+    if q or label:
+        rows, total = store.search_provisions(sessions=sessions, tenant=tenant, label=label or None, q=q,
+                                              offset=offset, limit=SEARCH_PAGE)
+    hits = [{"doc": d, "row": p, "labels": [LABEL_NAMES.get(x, x) for x in p.labels.split()],
+             "anchor": "p-" + "".join(ch if ch.isalnum() else "-" for ch in p.provision_id),
+             "snippet": _snippet(p.text, q)} for p, d in rows]
+    return render(request, "search.html", {"q": q or "", "label": label or "", "labels": LABEL_NAMES, "hits": hits,
+                                           "total": total, "offset": offset, "page": SEARCH_PAGE})
+
+
+def _snippet(text: str, q: str | None, width: int = 260) -> str:
+    """The part of a provision around the first word searched for."""
+    flat = " ".join(text.split())
+    words = [w for w in (q or "").lower().replace("-", " ").split() if len(w) > 2]
+    at = min((i for i in (flat.lower().find(w) for w in words) if i >= 0), default=0)
+    start = max(0, at - 80)
+    return ("… " if start else "") + flat[start:start + width] + (" …" if start + width < len(flat) else "")
 
 
 @router.get("/login", response_class=HTMLResponse)

@@ -76,6 +76,18 @@ def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
             page.click("tbody tr a >> nth=0")
             page.wait_for_selector("#scorecard")
             assert page.locator("form[action$='/delete']").count() == 0  # a reference agreement
+            # Provisions by words, in any spelling, and by label; each hit opens its provision in the report.
+            page.goto(server.url + "/search?q=audiovisual")
+            spelled = page.locator("#search-count").inner_text()
+            page.goto(server.url + "/search?q=audio-visual")
+            assert page.locator("#search-count").inner_text() == spelled and not spelled.startswith("0 ")
+            page.goto(server.url + "/search")
+            page.select_option("#label", "cultural_exception")
+            page.click("form button")
+            assert page.locator("#hits li").count() >= 1
+            page.click("#hits li a >> nth=0")
+            page.wait_for_selector("#scorecard")
+            assert "#p-" in page.url
             browser.close()
     finally:
         server.stop()
