@@ -72,6 +72,8 @@ class Document(Base):
     # protocol published separately), and the Parties when the text does not name them.
     read_with: Mapped[list | None] = mapped_column(JSON, nullable=True)
     parties: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    # A reader's corrections of what was read ({"title": ..., "date_signed": ...}); the audit keeps what was read.
+    edits: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 
 
 class Job(Base):

@@ -10,6 +10,7 @@ HttpOnly, Secure, SameSite=Strict cookie; the API key never leaves the sign-in f
 from __future__ import annotations
 
 import hmac
+import re
 import secrets
 from typing import Annotated
 
@@ -88,6 +89,18 @@ def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, t
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/")
     return response
+
+
+@router.post("/agreements/{agreement_id}/edit")
+def edit_page(request: Request, agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
+              csrf: Annotated[str, Form(max_length=200)] = "", title: Annotated[str, Form(max_length=300)] = "",
+              date_signed: Annotated[str, Form(max_length=10)] = ""):
+    check_csrf(request, csrf)
+    if date_signed and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date_signed):
+        raise AuditError(f"{date_signed!r} is not a date.", "Give the date signed as YYYY-MM-DD, or leave it empty.")
+    store.edit_document(sessions=sessions, tenant=tenant, doc_id=agreement_id,
+                        changes={"title": title or None, "date_signed": date_signed or None})
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
 
 
 @router.post("/agreements/{agreement_id}/rerun")

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Literal
 
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 
 class JobPublic(BaseModel):
@@ -34,6 +34,15 @@ class AgreementPublic(BaseModel):
     public: bool
     error: str | None
     created_at: datetime
+    edited: list[str] = Field(default_factory=list, description="Fields corrected by a reader (title, date_signed).")
+
+
+class AgreementEdit(BaseModel):
+    """Corrections of what was read; null takes a field back to what was read."""
+
+    model_config = {"extra": "forbid"}
+    title: str | None = Field(None, max_length=300)
+    date_signed: date | None = None
 
 
 class AgreementsPublic(BaseModel):
@@ -72,7 +81,8 @@ def agreement_public(doc) -> AgreementPublic:
 
     return AgreementPublic(id=doc.id, filename=doc.filename, format=doc.format, size=doc.size, pages=doc.pages,
                            status=doc.status, title=doc.title, language=doc.language, date_signed=doc.date_signed,
-                           public=doc.tenant == PUBLIC_TENANT, error=doc.error, created_at=doc.created_at)
+                           public=doc.tenant == PUBLIC_TENANT, error=doc.error, created_at=doc.created_at,
+                           edited=sorted(doc.edits or {}))
 
 
 def job_public(job) -> JobPublic:

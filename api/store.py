@@ -287,7 +287,43 @@ def get_audit(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Audit:
         status = "failed: " + (doc.error or "") if doc.status == "failed" else doc.status
         raise AuditNotReady(f"The audit of {doc_id} is not ready (status {status}).",
                             "Poll the job, then ask again.")
-    return Audit.model_validate_json(record.body)
+    audit = Audit.model_validate_json(record.body)
+    if doc.edits:
+        read = {field: getattr(audit.agreement, field) for field in doc.edits}
+        audit.agreement = audit.agreement.model_copy(update={**doc.edits, "edited": {
+            field: str(value or "") for field, value in read.items()}})
+    return audit
+
+
+EDITABLE = ("title", "date_signed")
+
+
+def edit_document(*, sessions: sessionmaker, tenant: str, doc_id: str, changes: dict[str, str | None]) -> Document:
+    """Correct what was read (title, date signed) on one's own upload; None takes a field back to what was read."""
+    with sessions.begin() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
+        if doc is None:
+            raise NotFound(f"No agreement {doc_id} of yours.", "Reference agreements cannot be edited.")
+        edits = dict(doc.edits or {})
+        for field, value in changes.items():
+            if field not in EDITABLE:
+                raise AuditError(f"{field} cannot be edited.", f"Edit {' or '.join(EDITABLE)}.")
+            if value is None or not str(value).strip():
+                edits.pop(field, None)
+            else:
+                edits[field] = _fit(getattr(Document, field), str(value).strip())
+        doc.edits = edits or None
+        record = s.get(AuditRecord, doc.id)
+        read = Audit.model_validate_json(record.body).agreement if record is not None else None
+        for field in EDITABLE:
+            value = edits.get(field, getattr(read, field) if read is not None else getattr(doc, field))
+            if field == "title":
+                doc.title = value or doc.filename  # as finish_job names an untitled upload
+            else:
+                doc.date_signed = _date(value)
+        s.flush()
+        s.expunge(doc)
+        return doc
 
 
 class AuditNotReady(AuditError):
@@ -402,6 +438,8 @@ def finish_job(*, sessions: sessionmaker, job_id: str, audit_json: str | None, e
         doc.language = _fit(Document.language, audit.agreement.language)
         doc.date_signed = _date(audit.agreement.date_signed)
         doc.pages = audit.agreement.pages or doc.pages
+        for field, value in (doc.edits or {}).items():  # a reader's corrections outlive a re-run
+            setattr(doc, field, value)
         job.status, job.error = "done", None
 
 

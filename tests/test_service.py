@@ -223,3 +223,24 @@ def test_downloads_arrive_as_attachments_with_readable_names(clients, rcep_uploa
     assert f'href="/api/v1/agreements/{doc_id}/file?inline=true#page=' in page
     assert a.get(f"/api/v1/agreements/{doc_id}/file", params={"inline": "true"}).headers[
         "content-disposition"].startswith("inline")
+
+
+def test_title_and_date_can_be_corrected_and_what_was_read_is_kept(clients, rcep_upload):
+    a, b = clients
+    doc_id = rcep_upload["id"]
+    read = a.get(f"/api/v1/agreements/{doc_id}").json()
+    read_title = a.get(f"/api/v1/agreements/{doc_id}/audit").json()["agreement"]["title"]
+    edited = a.patch(f"/api/v1/agreements/{doc_id}", json={"title": "RCEP, Chapter 12", "date_signed": "2020-11-15"})
+    assert edited.status_code == 200, edited.text
+    assert edited.json()["title"] == "RCEP, Chapter 12" and edited.json()["date_signed"] == "2020-11-15"
+    assert edited.json()["edited"] == ["date_signed", "title"]
+    audit = a.get(f"/api/v1/agreements/{doc_id}/audit").json()
+    assert audit["agreement"]["title"] == "RCEP, Chapter 12"
+    assert audit["agreement"]["edited"]["title"] == (read_title or "")  # what was read stays
+    assert "Corrected by a reader" in a.get(f"/agreements/{doc_id}").text
+    # Bad input says what is wrong; another tenant cannot edit; null takes a field back to what was read.
+    assert a.patch(f"/api/v1/agreements/{doc_id}", json={"date_signed": "15/11/2020"}).status_code == 422
+    assert a.patch(f"/api/v1/agreements/{doc_id}", json={"pages": 3}).status_code == 422
+    assert b.patch(f"/api/v1/agreements/{doc_id}", json={"title": "x"}).status_code == 404
+    back = a.patch(f"/api/v1/agreements/{doc_id}", json={"title": None, "date_signed": None}).json()
+    assert back["title"] == read["title"] and back["date_signed"] == read["date_signed"] and back["edited"] == []

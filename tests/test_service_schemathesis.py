@@ -32,7 +32,7 @@ def test_no_server_errors_from_generated_requests(tmp_path):
             capture_output=True, text=True, timeout=900)
         output = result.stdout + result.stderr
         assert result.returncode == 0, output[-4000:]
-        assert "Tested: 11" in output, output[-2000:]  # every operation of /api/v1 and /health was exercised
+        assert "Tested: 12" in output, output[-2000:]  # every operation of /api/v1 and /health was exercised
         assert httpx.get(server.url + "/health").json()["ok"]
         # The stateful phase may delete the tenant's documents through the API (as it may); the service still
         # takes an upload and serves its audit after the fuzzing.

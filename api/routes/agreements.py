@@ -7,7 +7,14 @@ from fastapi.responses import Response
 
 from api import store
 from api.deps import SessionsDep, SettingsDep, TenantDep
-from api.schemas import AgreementPublic, AgreementsPublic, UploadAccepted, agreement_public, job_public
+from api.schemas import (
+    AgreementEdit,
+    AgreementPublic,
+    AgreementsPublic,
+    UploadAccepted,
+    agreement_public,
+    job_public,
+)
 from api.uploads import UPLOAD_BODY, accept_upload, receive_upload
 from auditor.assess.model import Audit
 
@@ -42,6 +49,15 @@ def list_agreements(sessions: SessionsDep, settings: SettingsDep, tenant: Tenant
 @router.get("/{agreement_id}", response_model=AgreementPublic)
 def get_agreement(agreement_id: str, sessions: SessionsDep, tenant: TenantDep) -> AgreementPublic:
     return agreement_public(store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id))
+
+
+@router.patch("/{agreement_id}", response_model=AgreementPublic)
+def edit_agreement(agreement_id: str, edit: AgreementEdit, sessions: SessionsDep, tenant: TenantDep) -> AgreementPublic:
+    """Correct the title or the date signed of your upload. What was read stays in the audit (``agreement.edited``
+    gives it); null takes a field back to what was read."""
+    changes = {field: (value.isoformat() if hasattr(value, "isoformat") else value)
+               for field, value in edit.model_dump(exclude_unset=True).items()}
+    return agreement_public(store.edit_document(sessions=sessions, tenant=tenant, doc_id=agreement_id, changes=changes))
 
 
 @router.delete("/{agreement_id}", status_code=204)

@@ -186,6 +186,8 @@ class AgreementSummary(BaseModel):
     ocr_pages: int = Field(0, description="Pages read by OCR (scanned), not from a text layer.")
     ocr_confidence: float | None = Field(None, description="Mean OCR word confidence over those pages, 0-100.")
     document_warning: str | None = Field(None, description="Why the document may not be a treaty at all.")
+    edited: dict[str, str] = Field(default_factory=dict, description="Fields a reader corrected, with the value "
+                                   "that was read.")
 
 
 class Audit(BaseModel):
