@@ -79,7 +79,8 @@ async def upload(request: Request, settings: SettingsDep, sessions: SessionsDep,
 def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, tenant: TenantDep):
     doc = store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     if doc.status != "done":
-        return render(request, "pending.html", {"doc": doc})
+        ahead = store.queue_position(sessions=sessions, doc_id=doc.id) if doc.status == "queued" else 0
+        return render(request, "pending.html", {"doc": doc, "own": doc.tenant == tenant, "ahead": ahead})
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     source = f"/api/v1/agreements/{doc.id}/file?inline=true" if doc.format == "pdf" else None
     report = audit_html(audit, source_url=source)
@@ -100,6 +101,15 @@ def edit_page(request: Request, agreement_id: str, sessions: SessionsDep, tenant
         raise AuditError(f"{date_signed!r} is not a date.", "Give the date signed as YYYY-MM-DD, or leave it empty.")
     store.edit_document(sessions=sessions, tenant=tenant, doc_id=agreement_id,
                         changes={"title": title or None, "date_signed": date_signed or None})
+    return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
+
+
+@router.post("/agreements/{agreement_id}/cancel")
+def cancel_page(request: Request, agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
+                csrf: Annotated[str, Form(max_length=200)] = ""):
+    check_csrf(request, csrf)
+    store.cancel_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
+    request.app.state.supervisor.notify()
     return RedirectResponse(f"/agreements/{agreement_id}", status_code=303)
 
 

@@ -279,6 +279,42 @@ def rerun_document(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Job:
         return job
 
 
+CANCELLED = "Cancelled by the user."
+
+
+def cancel_document(*, sessions: sessionmaker, tenant: str, doc_id: str) -> None:
+    """Stop one's own pending audit: a queued job never starts; a running one is stopped by the supervisor."""
+    with sessions.begin() as s:
+        doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
+        if doc is None:
+            raise NotFound(f"No agreement {doc_id} of yours.", "Reference agreements cannot be cancelled.")
+        job = s.scalar(select(Job).where(Job.document_id == doc_id, Job.status.in_(("queued", "running"))))
+        if job is None:
+            raise AuditError("This audit is not waiting or running.", "Re-run it from its page if you need it again.")
+        if job.status == "queued":
+            job.status, job.error, job.finished_at = "failed", CANCELLED, now()
+            doc.status, doc.error = "failed", CANCELLED
+        else:
+            job.status = "cancelling"  # the supervisor stops the worker and fails the job
+
+
+def cancelling(*, sessions: sessionmaker, job_ids: list[str]) -> set[str]:
+    if not job_ids:
+        return set()
+    with sessions() as s:
+        return set(s.scalars(select(Job.id).where(Job.id.in_(job_ids), Job.status == "cancelling")))
+
+
+def queue_position(*, sessions: sessionmaker, doc_id: str) -> int:
+    """How many queued audits were queued before this document's."""
+    with sessions() as s:
+        job = s.scalar(select(Job).where(Job.document_id == doc_id, Job.status == "queued"))
+        if job is None:
+            return 0
+        return s.scalar(select(func.count()).select_from(Job).where(Job.status == "queued",
+                                                                    Job.created_at < job.created_at)) or 0
+
+
 def get_audit(*, sessions: sessionmaker, tenant: str, doc_id: str) -> Audit:
     doc = get_document(sessions=sessions, tenant=tenant, doc_id=doc_id)
     with sessions() as s:

@@ -218,6 +218,13 @@ class Supervisor:
                     job_id, slot.job = slot.job, None
                     self._finish(job_id, None, "The audit worker stopped unexpectedly on this document.")
                 self.slots[i] = self._spawn()
+        busy = {slot.job: i for i, slot in enumerate(self.slots) if slot.job}
+        for job_id in store.cancelling(sessions=self.sessions, job_ids=list(busy)):
+            i = busy[job_id]
+            self.slots[i].job = None
+            self._kill(self.slots[i])
+            self._finish(job_id, None, store.CANCELLED)
+            self.slots[i] = self._spawn()
         idle = [s for s in self.slots if s.ready and s.job is None and s.process.is_alive()]
         if not idle:
             return

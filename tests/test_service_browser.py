@@ -92,3 +92,30 @@ def test_upload_pdf_through_the_page(tmp_path, aanzfta_pdf):
     finally:
         server.stop()
     assert (artifacts / "upload-audit-page.png").stat().st_size > 10_000
+
+
+def test_a_running_audit_can_be_cancelled_from_its_page(tmp_path, rcep_chapter12):
+    """A scanned upload (OCR takes a while): the waiting page says where it stands and stops it on request."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.typeset import scanned_pdf
+
+    scanned = scanned_pdf(rcep_chapter12, list(range(1, 13)), tmp_path / "scanned.pdf")
+    server = Server(tmp_path / "data").start()
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 390, "height": 844})
+            page.goto(server.url + "/")
+            page.set_input_files("#file", str(scanned))
+            page.click("button[type=submit]")
+            page.wait_for_url("**/agreements/*", timeout=60_000)
+            expect(page.locator("#status")).to_have_text("running", timeout=120_000)
+            assert "Reading, structuring" in page.locator("#progress").inner_text()
+            page.click("text=Cancel this audit")
+            expect(page.locator("#status")).to_have_text("failed", timeout=30_000)
+            expect(page.locator("[role=alert]")).to_have_text("Cancelled by the user.")
+            assert page.locator("text=Run the audit again").count() == 1
+            browser.close()
+    finally:
+        server.stop()
