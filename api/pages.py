@@ -124,7 +124,7 @@ def rerun(request: Request, agreement_id: str, sessions: SessionsDep, tenant: Te
 
 @router.post("/agreements/{agreement_id}/delete")
 def delete_page(request: Request, agreement_id: str, sessions: SessionsDep, settings: SettingsDep, tenant: TenantDep,
-           csrf: Annotated[str, Form(max_length=200)] = "", confirm: Annotated[str, Form(max_length=10)] = ""):
+                csrf: Annotated[str, Form(max_length=200)] = "", confirm: Annotated[str, Form(max_length=10)] = ""):
     check_csrf(request, csrf)
     if confirm != "yes":
         raise AuditError("Tick “Delete this agreement” to confirm.", "Nothing was deleted.")

@@ -340,7 +340,8 @@ def edit_document(*, sessions: sessionmaker, tenant: str, doc_id: str, changes: 
         doc = s.scalar(select(Document).where(Document.id == doc_id, Document.tenant == tenant))
         if doc is None:
             raise NotFound(f"No agreement {doc_id} of yours.", "Reference agreements cannot be edited.")
-        edits = dict(doc.edits or {})
+        before = dict(doc.edits or {})
+        edits = dict(before)
         for field, value in changes.items():
             if field not in EDITABLE:
                 raise AuditError(f"{field} cannot be edited.", f"Edit {' or '.join(EDITABLE)}.")
@@ -349,10 +350,16 @@ def edit_document(*, sessions: sessionmaker, tenant: str, doc_id: str, changes: 
             else:
                 edits[field] = _fit(getattr(Document, field), str(value).strip())
         doc.edits = edits or None
-        record = s.get(AuditRecord, doc.id)
+        reverted = [field for field in before if field not in edits]
+        record = s.get(AuditRecord, doc.id) if reverted else None  # what was read is in the stored audit
         read = Audit.model_validate_json(record.body).agreement if record is not None else None
         for field in EDITABLE:
-            value = edits.get(field, getattr(read, field) if read is not None else getattr(doc, field))
+            if field in edits:
+                value = edits[field]
+            elif field in reverted:
+                value = getattr(read, field) if read is not None else None
+            else:
+                continue  # neither edited nor reverted: the read value stands
             if field == "title":
                 doc.title = value or doc.filename  # as finish_job names an untitled upload
             else:

@@ -59,15 +59,6 @@ def instruments() -> dict[str, dict]:
     return {item["id"]: item for item in data["items"]}
 
 
-def commitment_kinds(p: LabelledProvision) -> list[str]:
-    """The classifier's reading of a provision's digital commitments (kept for the inventory and precedents)."""
-    kinds = []
-    if p.digital_kind in ("customs duties", "non-discrimination"):
-        kinds.append(p.digital_kind)
-    kinds += [t for t in p.ecommerce_topics if t in ("data flows", "localisation")]
-    return kinds
-
-
 # --------------------------------------------------------------------------- cultural exceptions
 
 
@@ -322,7 +313,7 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     tensions = tensions_from(reaches, exceptions, by_id, recognised)
     parties = parties or agreement.parties or detect_parties(agreement.title, agreement.text)
     development = development_status(parties)
-    assessments = assess_guidelines(labelled, exceptions, reaches, tensions, coverage, development)
+    assessments = assess_guidelines(labelled, exceptions, reaches, coverage, development)
     # The inventory holds every provision the audit rests on: labelled ones, the commitments, the carve-outs, and the
     # clauses a reach test found (RCEP 12.3.4's schedule link, 12.17's dispute-settlement exclusion).
     inventory_ids = {p.id for p in labelled if p.labels} | {r.commitment for r in reaches} | {
@@ -348,4 +339,4 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     return audit
 
 
-__all__ = ["assess", "exception_reach", "assess_guidelines", "commitment_kinds", "instruments"]
+__all__ = ["assess", "exception_reach", "assess_guidelines", "instruments"]

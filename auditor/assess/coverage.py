@@ -12,8 +12,9 @@ import re
 
 from auditor.assess.model import Coverage, LabelledProvision, MissingDocument
 
+# Every guideline the text can decide (19.2 is about the negotiation): a missing cultural protocol or an
+# incorporated agreement can change any of them.
 ALL = ["18.1", "18.2", "19.1", "19.3", "19.4", "19.5", "3.1", "3.4"]
-CULTURE_DOCUMENT = ["18.1", "18.2", "19.1", "19.3", "19.4", "19.5", "3.1", "3.4"]
 SCHEDULES = ["19.4", "19.5", "3.1", "3.4"]
 
 _PROTOCOL = re.compile(r"\b(Protocol|Annex|Protocolo|Anexo|Protocole|Annexe)\s+(?:[IVX\d]+[A-Z]?\s+)?(?:\(?(on|concerning|"
@@ -75,7 +76,7 @@ def check_coverage(agreement, labelled: list[LabelledProvision]) -> Coverage:
                 continue
             missing.append(MissingDocument(name=name, kind="protocol" if m.group(1).lower().startswith("proto") else
                                            "annex", cited_in=p.id, words=_quote(p.text, m.start()),
-                                           affects=CULTURE_DOCUMENT))
+                                           affects=ALL))
     if not schedules_in_text(agreement):
         for p in labelled:
             m = _SCHEDULE_REFERENCE.search(p.text)

@@ -16,7 +16,6 @@ from auditor.assess.model import (
     ExceptionReach,
     GuidelineAssessment,
     LabelledProvision,
-    Tension,
 )
 from auditor.assess.parties import DevelopmentStatus
 
@@ -82,7 +81,7 @@ def _listed_only(p: LabelledProvision) -> bool:
 
 
 class _Scorecard:
-    def __init__(self, provisions, exceptions, reaches, tensions, coverage, development) -> None:
+    def __init__(self, provisions, exceptions, reaches, coverage, development) -> None:
         from auditor.assess import instruments
 
         self.texts = instruments()
@@ -90,7 +89,6 @@ class _Scorecard:
         self.provisions = provisions
         self.exceptions = exceptions
         self.reaches = reaches
-        self.tensions = tensions
         self.coverage = coverage
         self.development = development
         self.out: list[GuidelineAssessment] = []
@@ -190,13 +188,12 @@ class _Scorecard:
     def g19_3(self) -> None:
         bodies, general = [], []
         for p in self.provisions:
-            text = p.text
-            if not _CULTURE_WORD.search(text):
-                continue
-            if _CULTURE_BODY.search(text):
+            # Cheap tests first: most provisions name no culture body and are not about cultural cooperation.
+            if _CULTURE_WORD.search(p.text) and _CULTURE_BODY.search(p.text):
                 bodies.append(p.id)
-            elif any(_GENERAL_BODY.search(s) and _CULTURE.search(s) and not _LIST_LEAD.search(s)
-                     for s in _sentences(text)) and ("cultural_cooperation" in p.labels):
+            elif "cultural_cooperation" in p.labels and any(
+                    _GENERAL_BODY.search(s) and _CULTURE.search(s) and not _LIST_LEAD.search(s)
+                    for s in _sentences(p.text)):
                 general.append(p.id)
         if bodies:
             self.add("19.3", "addressed", f"The text names a body or contact points in which culture authorities "
@@ -325,8 +322,7 @@ class _Scorecard:
 
     # -- 3.4 cultural clauses in agreements dealing with e-commerce
     def g3_4(self) -> None:
-        digital = [p.id for p in self.provisions if {"ecommerce", "digital_products"} & set(p.labels)]
-        digital += [r.commitment for r in self.reaches]
+        digital = self.digital_ids()
         if not digital:
             self.add("3.4", "not applicable", "The agreement has no e-commerce or digital-products provisions; "
                      "activity 3.4 concerns agreements that do.", [], "no e-commerce provisions")
@@ -390,9 +386,9 @@ class _Scorecard:
 
 
 def assess_guidelines(provisions: list[LabelledProvision], exceptions: list[ExceptionReach],
-                      reaches: list[CommitmentReach], tensions: list[Tension], coverage: Coverage,
+                      reaches: list[CommitmentReach], coverage: Coverage,
                       development: DevelopmentStatus) -> list[GuidelineAssessment]:
-    card = _Scorecard(provisions, exceptions, reaches, tensions, coverage, development)
+    card = _Scorecard(provisions, exceptions, reaches, coverage, development)
     for rule in (card.g18_1, card.g18_2, card.g19_1, card.g19_2, card.g19_3, card.g19_4, card.g19_5, card.g3_1,
                  card.g3_4):
         rule()

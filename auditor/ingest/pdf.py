@@ -120,11 +120,14 @@ class _Helper:
         self.process.start()
         send.close()
 
+    def _scan(self) -> list[tuple[int, str, bool]]:
+        """(page number, text, looks scanned) of the pages from ``first`` on."""
+        return [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
+                for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
+
     def _run(self, send) -> None:
         try:
-            out = [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
-                   for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
-            send.send(("ok", out))
+            send.send(("ok", self._scan()))
         except Exception as exc:  # noqa: BLE001 - the parent reads these pages itself
             send.send(("error", repr(exc)))
         finally:
@@ -137,8 +140,7 @@ class _Helper:
             status, result = "error", "the helper process ended"
         self.process.join(timeout=5)
         if status != "ok":  # read them here, as without a helper
-            result = [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
-                      for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
+            result = self._scan()
         out = []
         scanned = [number for number, _, looks_scanned in result if looks_scanned and ocr == "auto"]
         ocr_pages = dict(_ocr_pages(self.data, scanned, languages, max_pixels)) if scanned else {}

@@ -104,7 +104,6 @@ def match_heading(line: str) -> Heading | None:
         return None
     if len(text) > 220:
         return _run_in_article(text)
-        return None
     if PREAMBLE.match(text):
         return Heading("preamble", None, "", "")
     for kind, pattern in (("article", ARTICLE), ("chapter", CHAPTER), ("section", SECTION), ("subsection", SUBSECTION),
