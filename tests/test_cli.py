@@ -275,3 +275,10 @@ def test_a_memo_is_audited_with_a_warning_that_it_is_no_treaty(tmp_path):
     assert proc.stdout.startswith("# Audit: Memo to the Minister\n")  # the title stops where the prose begins
     assert "**Not a treaty?** This document does not read like a treaty" in proc.stdout
     assert "p. 1" not in proc.stdout and "1 pages" not in proc.stdout
+
+
+def test_a_spreadsheet_is_not_written_to_the_terminal():
+    proc = subprocess.run([sys.executable, "-m", "auditor", "audit", "agreements/canada-korea-2014.tota.xml",
+                           "--no-precedents", "-f", "xlsx"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert proc.returncode != 0 and proc.stdout == ""
+    assert "A spreadsheet cannot be written to the terminal. Name a file with -o audit.xlsx." in proc.stderr

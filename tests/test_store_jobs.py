@@ -132,3 +132,24 @@ def test_a_result_that_cannot_be_saved_fails_its_job_with_the_reason(tmp_path, m
     saved = store.get_job(sessions=sessions, tenant="t", job_id=job.id)
     assert saved.status == "failed" and "could not be saved" in saved.error
     assert store.get_document(sessions=sessions, tenant="t", doc_id=doc.id).status == "failed"
+
+
+def test_cancel_rerun_and_edit_refuse_what_they_cannot_do(sessions, tmp_path):
+    """Each refusal says what was wrong and what to do; nothing stored changes."""
+    from auditor.errors import AuditError
+
+    _, factory = sessions
+    doc, job = _upload(factory, tmp_path, b"Article 1. An agreement.")
+    store.cancel_document(sessions=factory, tenant="a", doc_id=doc.id)  # queued: fails at once
+    assert store.get_job(sessions=factory, tenant="a", job_id=job.id).error == store.CANCELLED
+    with pytest.raises(AuditError, match="not waiting or running"):
+        store.cancel_document(sessions=factory, tenant="a", doc_id=doc.id)
+    with pytest.raises(store.NotFound, match="of yours"):
+        store.cancel_document(sessions=factory, tenant="b", doc_id=doc.id)
+    rerun = store.rerun_document(sessions=factory, tenant="a", doc_id=doc.id)
+    assert rerun.status == "queued" and store.rerun_document(sessions=factory, tenant="a", doc_id=doc.id).id == rerun.id
+    with pytest.raises(AuditError, match="pages cannot be edited"):
+        store.edit_document(sessions=factory, tenant="a", doc_id=doc.id, changes={"pages": "3"})
+    with pytest.raises(store.NotFound):
+        store.edit_document(sessions=factory, tenant="b", doc_id=doc.id, changes={"title": "x"})
+    assert store.get_document(sessions=factory, tenant="a", doc_id=doc.id).edits is None
