@@ -19,6 +19,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from auditor import textscan
 from auditor.assess.commitments import find_commitments
 from auditor.assess.coverage import check_coverage, schedules_in_text
 from auditor.assess.guidelines import assess_guidelines
@@ -35,23 +36,23 @@ from auditor.assess.reach import CHAPTER_LIST, CULTURAL, chapter_key, chapters_n
 from auditor.classify.attributes import ExceptionScope
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-_SCOPE_OPENER = re.compile(r"scope|objective|coverage|application|ámbito|alcance|objetivo|champ|objectif", re.IGNORECASE)
-_TESTIMONIUM = re.compile(r"^\s*(IN WITNESS WHEREOF|EN FE DE LO CUAL|EN FOI DE QUOI|DONE at|Done at|HECHO en|FAIT à)")
+_SCOPE_OPENER = textscan.compile(r"scope|objective|coverage|application|ámbito|alcance|objetivo|champ|objectif", re.IGNORECASE)
+_TESTIMONIUM = textscan.compile(r"^\s*(IN WITNESS WHEREOF|EN FE DE LO CUAL|EN FOI DE QUOI|DONE at|Done at|HECHO en|FAIT à)")
 # An understanding of what a services sector covers (CPC 84 "computer services") excludes content from the
 # sector; it shields nothing.
-_SECTOR_UNDERSTANDING = re.compile(r"understanding\s+on\s+computer\s+services|\bCPC\s*84\b|computer\s+and\s+related"
-                                   r"\s+services", re.IGNORECASE)
-_PRODUCT_LIST = re.compile(r"rules? of origin|originating|working or processing|product-specific|tariff schedule"
-                           r"|harmoni[sz]ed system|reglas de origen|règles d'origine", re.IGNORECASE)
-_CARVE = re.compile(r"not\s+apply|exception|except|exclu|nothing\s+in|shall\s+not\s+be\s+construed|preserve|exempt"
-                    r"|no\s+se\s+aplic|excepto|exclu|nada\s+de\s+lo|ne\s+s['’]appliqu|aucune\s+disposition", re.IGNORECASE)
-_THIS_ARTICLE = re.compile(r"\bthis article\b|\beste artículo\b|\ble présent article\b|\bcet article\b", re.IGNORECASE)
-_AGREEMENT = re.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
-                        r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
-_CHAPTER = re.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b", re.IGNORECASE)
-_SECTION = re.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
-_PART = re.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b", re.IGNORECASE)
-_ANNEX = re.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
+_SECTOR_UNDERSTANDING = textscan.compile(r"understanding\s+on\s+computer\s+services|\bCPC\s*84\b|computer\s+and\s+related"
+                                          r"\s+services", re.IGNORECASE)
+_PRODUCT_LIST = textscan.compile(r"rules? of origin|originating|working or processing|product-specific|tariff schedule"
+                                  r"|harmoni[sz]ed system|reglas de origen|règles d'origine", re.IGNORECASE)
+_CARVE = textscan.compile(r"not\s+apply|exception|except|exclu|nothing\s+in|shall\s+not\s+be\s+construed|preserve|exempt"
+                           r"|no\s+se\s+aplic|excepto|exclu|nada\s+de\s+lo|ne\s+s['’]appliqu|aucune\s+disposition", re.IGNORECASE)
+_THIS_ARTICLE = textscan.compile(r"\bthis article\b|\beste artículo\b|\ble présent article\b|\bcet article\b", re.IGNORECASE)
+_AGREEMENT = textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
+                               r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
+_CHAPTER = textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b", re.IGNORECASE)
+_SECTION = textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
+_PART = textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b", re.IGNORECASE)
+_ANNEX = textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
 
 @lru_cache(maxsize=1)
 def instruments() -> dict[str, dict]:
@@ -101,12 +102,12 @@ def _judge(p: LabelledProvision) -> tuple[bool, ExceptionScope, str | None]:
     return True, _operative_scope(p) or scope, None
 
 
-_DIVISION_CARVE_OUT = re.compile(
+_DIVISION_CARVE_OUT = textscan.compile(
     r"\b(?:this|the present)\s+(?:section|sub-?section|chapter|title|part|annex|agreement)\b[^.;:]{0,60}?(?:shall|does|do)"
     r"\s+not\s+apply|nothing\s+in\s+this\s+(?:section|chapter|title|part|agreement)\s+shall\s+be\s+construed\s+to"
     r"\s+apply|(?:esta\s+sección|este\s+capítulo|el\s+presente\s+capítulo)\s+no\s+se\s+aplicar"
     r"|(?:la\s+présente\s+section|le\s+présent\s+chapitre)\s+ne\s+s['’]applique", re.IGNORECASE)
-_CARVE_WORDS = re.compile(r"not\s+apply|construed\s+to\s+apply|no\s+se\s+aplicar|ne\s+s['’]applique", re.IGNORECASE)
+_CARVE_WORDS = textscan.compile(r"not\s+apply|construed\s+to\s+apply|no\s+se\s+aplicar|ne\s+s['’]applique", re.IGNORECASE)
 _SECTOR_NAMES = {"audiovisual": r"audio-?visual|audiovisuel", "broadcasting": r"broadcast|radiodifus|radiodiffus",
                  "cultural industries": r"cultural industr|industrias culturales|industries culturelles",
                  "publishing": r"publishing|édition|editorial", "film": r"\bfilms?\b|cinema"}
@@ -274,8 +275,8 @@ def _label_commitments(labelled: list[LabelledProvision], commitments) -> list[L
     return out
 
 MAX_AMENDMENTS_LISTED = 40
-_TREATY_WORDS = re.compile(r"\b(?:agreement|treaty|protocol|convention|parties|contracting|acuerdo|tratado|partes"
-                           r"|accord|traité|parties contractantes)\b", re.IGNORECASE)
+_TREATY_WORDS = textscan.compile(r"\b(?:agreement|treaty|protocol|convention|parties|contracting|acuerdo|tratado|partes"
+                                  r"|accord|traité|parties contractantes)\b", re.IGNORECASE)
 
 
 def _not_a_treaty(agreement) -> str | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from auditor import textscan
 from auditor.assess.model import LabelledProvision
 
 HIGH, LOW = "high", "low"
@@ -46,22 +47,22 @@ _SOURCE_CODE = (r"(?:require|condition)[^.;]{0,120}(?:transfer\s+of,?\s+or\s+acc
                 r"source\s+code|código\s+fuente[^.;]{0,80}(?:no\s+(?:podrá|exigirá))|(?:no\s+(?:podrá|exigirá))[^.;]{0,120}"
                 r"código\s+fuente|code\s+source[^.;]{0,80}n['’]exige|n['’]exige[^.;]{0,120}code\s+source")
 # An aim, not an obligation.
-_SOFT = re.compile(r"\b(?:shall|will)\s+(?:endeavou?r|seek|strive|make\s+(?:every|best)\s+effort|cooperate|consider)"
-                   r"|\bendeavou?r\s+to\b|\bconfirm\s+their\s+(?:current\s+)?practice|\bwith\s+a\s+view\s+to\s+considering"
-                   r"|\bbest\s+endeavou?rs\b|\bshould\b|\b(?:recogni[sz]e|acknowledge)\b(?![^.;]{0,60}\bshall\b)"
-                   r"|\bprocurarán\b|\bse\s+esforzarán\b|\bs['’]efforcent\b", re.IGNORECASE)
-_SHALL = re.compile(r"\bshall\b|\bninguna\s+parte\b|\baucune\s+partie\b|\bagree\s+not\s+to\b|\bneither\s+party\s+may\b|\bwill\b|\bcannot\b|\bmay\s+not\b|\bno\s+party\b|\bmaintain\b|\bno\s+\w+rá[n]?\b"
-                    r"|\bne\s+(?:peuvent|peut|sont)\b|\bn['’]\w+", re.IGNORECASE)
-_DEFINITION = re.compile(r"[”\"’']\s*(?:means|significa|designa|désigne|s['’]entend)\b", re.IGNORECASE)
+_SOFT = textscan.compile(r"\b(?:shall|will)\s+(?:endeavou?r|seek|strive|make\s+(?:every|best)\s+effort|cooperate|consider)"
+                          r"|\bendeavou?r\s+to\b|\bconfirm\s+their\s+(?:current\s+)?practice|\bwith\s+a\s+view\s+to\s+considering"
+                          r"|\bbest\s+endeavou?rs\b|\bshould\b|\b(?:recogni[sz]e|acknowledge)\b(?![^.;]{0,60}\bshall\b)"
+                          r"|\bprocurarán\b|\bse\s+esforzarán\b|\bs['’]efforcent\b", re.IGNORECASE)
+_SHALL = textscan.compile(r"\bshall\b|\bninguna\s+parte\b|\baucune\s+partie\b|\bagree\s+not\s+to\b|\bneither\s+party\s+may\b|\bwill\b|\bcannot\b|\bmay\s+not\b|\bno\s+party\b|\bmaintain\b|\bno\s+\w+rá[n]?\b"
+                           r"|\bne\s+(?:peuvent|peut|sont)\b|\bn['’]\w+", re.IGNORECASE)
+_DEFINITION = textscan.compile(r"[”\"’']\s*(?:means|significa|designa|désigne|s['’]entend)\b", re.IGNORECASE)
 # Text from later paragraphs quoted in footnotes: "[12] For greater certainty ..." is a note, not the commitment.
 # Sentences end at a full stop, semicolon or colon before a capital or a number, and at a paragraph break;
 # a line break alone is a wrapped line (ToTA keeps the printed lines).
-_SENTENCE = re.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"¿¡\[]|\d+\.)|\n\s*\n+|\n(?=\s*\(?(?:[a-z]{1,3}|\d{1,2})[.)]\s)")
+_SENTENCE = textscan.compile(r"(?<=[.;:])\s+(?=[A-Z(“\"¿¡\[]|\d+\.)|\n\s*\n+|\n(?=\s*\(?(?:[a-z]{1,3}|\d{1,2})[.)]\s)")
 
 # Words every commitment sentence contains one of; a provision without any makes none.
-_ANY_COMMITMENT = re.compile(r"electronic|digital|computing\s+facilities|source\s+code|electrónic|informátic"
-                             r"|código\s+fuente|électroni|numérique|informatiques|code\s+source", re.IGNORECASE)
-_ITEM = re.compile(r"^\(?[a-z]{1,3}\)|^\(?[ivx]{1,5}\)")
+_ANY_COMMITMENT = textscan.compile(r"electronic|digital|computing\s+facilities|source\s+code|electrónic|informátic"
+                                    r"|código\s+fuente|électroni|numérique|informatiques|code\s+source", re.IGNORECASE)
+_ITEM = textscan.compile(r"^\(?[a-z]{1,3}\)|^\(?[ivx]{1,5}\)")
 
 KIND_BITE = {
     "non-discrimination of digital products": HIGH,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from auditor import textscan
 from auditor.assess.model import Coverage, LabelledProvision, MissingDocument
 
 # Every guideline the text can decide (19.2 is about the negotiation): a missing cultural protocol or an
@@ -17,20 +18,20 @@ from auditor.assess.model import Coverage, LabelledProvision, MissingDocument
 ALL = ["18.1", "18.2", "19.1", "19.3", "19.4", "19.5", "3.1", "3.4"]
 SCHEDULES = ["19.4", "19.5", "3.1", "3.4"]
 
-_PROTOCOL = re.compile(r"\b(Protocol|Annex|Protocolo|Anexo|Protocole|Annexe)\s+(?:[IVX\d]+[A-Z]?\s+)?(?:\(?(on|concerning|"
-                       r"relating to|sobre|relativo a|relatif à)\s+)([A-Z][\w’'-]*(?:\s+(?:of|on|and|the|to|for|in|de|la|"
-                       r"y|et)?\s*[A-Z][\w’'-]*){0,6})")
-_CULTURAL_NAME = re.compile(r"cultur|audio-?visual|audiovisuel|broadcast|film|cinema", re.IGNORECASE)
-_SCHEDULE_REFERENCE = re.compile(
+_PROTOCOL = textscan.compile(r"\b(Protocol|Annex|Protocolo|Anexo|Protocole|Annexe)\s+(?:[IVX\d]+[A-Z]?\s+)?(?:\(?(on|concerning|"
+                              r"relating to|sobre|relativo a|relatif à)\s+)([A-Z][\w’'-]*(?:\s+(?:of|on|and|the|to|for|in|de|la|"
+                              r"y|et)?\s*[A-Z][\w’'-]*){0,6})")
+_CULTURAL_NAME = textscan.compile(r"cultur|audio-?visual|audiovisuel|broadcast|film|cinema", re.IGNORECASE)
+_SCHEDULE_REFERENCE = textscan.compile(
     r"schedules?\s+(?:of|to)\s+(?:specific\s+)?(?:commitments|non-?conforming\s+measures|reservations|annex\s+I{1,2}\b)"
     r"|(?:its|their|the\s+Party['’]s)\s+schedule\s+to\s+annex\s+I{1,2}\b|annex\s+I{1,2}\s*\((?:[^)]{0,40})"
     r"(?:non-?conforming|reservations)|list\s+of\s+commitments|listas?\s+de\s+compromisos|reservations?\s+(?:for|to)\s+"
     r"(?:existing|future)\s+measures", re.IGNORECASE)
-_SCHEDULE_DIVISION = re.compile(r"reservations|non-?conforming|specific\s+commitments|commitments\s+on\s+(?:establishment"
-                                r"|services|cross-border)|list\s+of\s+commitments|schedules?\s+of\s+(?:specific\s+"
-                                r"commitments|reservations|non-?conforming)|reservas|medidas\s+disconformes"
-                                r"|compromisos\s+específicos|mesures\s+non\s+conformes|engagements\s+spécifiques",
-                                re.IGNORECASE)
+_SCHEDULE_DIVISION = textscan.compile(r"reservations|non-?conforming|specific\s+commitments|commitments\s+on\s+(?:establishment"
+                                       r"|services|cross-border)|list\s+of\s+commitments|schedules?\s+of\s+(?:specific\s+"
+                                       r"commitments|reservations|non-?conforming)|reservas|medidas\s+disconformes"
+                                       r"|compromisos\s+específicos|mesures\s+non\s+conformes|engagements\s+spécifiques",
+                                       re.IGNORECASE)
 SCHEDULE_CHARS = 5000  # a division that holds schedules holds pages of entries, not a line
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 
+from auditor import textscan
 from auditor.assess.model import (
     CommitmentReach,
     Coverage,
@@ -19,30 +20,30 @@ from auditor.assess.model import (
 )
 from auditor.assess.parties import DevelopmentStatus
 
-_COPRODUCTION = re.compile(r"co-?product|co-?distribut|coproducc|coproduct|(?:artistic|cultural)\s+(?:and\s+\w+\s+)?"
-                           r"(?:collaborat|cooperation\s+between)|collaborat\w*\s+(?:between|among)\s+(?:artists|cultural)"
-                           r"|exchanges?\s+of\s+artists|\bartists\b|artistas|artistes|colaboración\s+artística",
-                           re.IGNORECASE)
-_DIGITAL = re.compile(r"digital|electronic|online|on-line|internet|numérique|electrónic|électronique|new technologies",
-                      re.IGNORECASE)
-_DEVELOPING = re.compile(r"developing|least[- ]developed|en desarrollo|menos adelantad|en développement|moins avancés",
-                         re.IGNORECASE)
-_CULTURE = re.compile(r"(?<![a-z])(?<!agri-)(?<!agri- )cultur|artist|audio-?visual|creative|\bfilms?\b|music|publishing|broadcast|cinema", re.IGNORECASE)
+_COPRODUCTION = textscan.compile(r"co-?product|co-?distribut|coproducc|coproduct|(?:artistic|cultural)\s+(?:and\s+\w+\s+)?"
+                                  r"(?:collaborat|cooperation\s+between)|collaborat\w*\s+(?:between|among)\s+(?:artists|cultural)"
+                                  r"|exchanges?\s+of\s+artists|\bartists\b|artistas|artistes|colaboración\s+artística",
+                                  re.IGNORECASE)
+_DIGITAL = textscan.compile(r"digital|electronic|online|on-line|internet|numérique|electrónic|électronique|new technologies",
+                             re.IGNORECASE)
+_DEVELOPING = textscan.compile(r"developing|least[- ]developed|en desarrollo|menos adelantad|en développement|moins avancés",
+                                re.IGNORECASE)
+_CULTURE = textscan.compile(r"(?<![a-z])(?<!agri-)(?<!agri- )cultur|artist|audio-?visual|creative|\bfilms?\b|music|publishing|broadcast|cinema", re.IGNORECASE)
 # Culture named as one area in a list of possible cooperation ("cooperation may include ... culture, ...").
-_LIST_LEAD = re.compile(r"may include|such as|including|in (?:the )?(?:fields|areas) of|areas? (?:of cooperation )?"
-                        r"(?:including|such as)|podrá incluir|tales como|pourra inclure|notamment", re.IGNORECASE)
+_LIST_LEAD = textscan.compile(r"may include|such as|including|in (?:the )?(?:fields|areas) of|areas? (?:of cooperation )?"
+                               r"(?:including|such as)|podrá incluir|tales como|pourra inclure|notamment", re.IGNORECASE)
 # Bodies in which culture authorities take part (19.3, addressed).
-_CULTURE_BODY = re.compile(
+_CULTURE_BODY = textscan.compile(
     r"committee on cultural cooperation|cultural cooperation committee|comité de cooperación cultural"
     r"|comité de coopération culturelle|(?:ministry|department|minister|ministère|ministerio)\s+(?:of\s+|for\s+|de\s+"
     r"(?:la\s+)?)?(?:[\w,]+\s+){0,4}?(?:culture|cultural|heritage|cultura|patrimoine)|canadian heritage"
     r"|contact points?[^.;]{0,80}cultur|advisory groups?[^.;]{0,80}cultur", re.IGNORECASE)
-_CULTURE_WORD = re.compile(r"cultur|heritage|patrimoine", re.IGNORECASE)
-_GENERAL_BODY = re.compile(r"committee|comité|council|consejo|conseil|sub-?committee|working group|grupo de trabajo",
-                           re.IGNORECASE)
-_EXISTING_ONLY = re.compile(r"existing\s+(?:non-?conforming\s+)?measures|measures\s+(?:in\s+force|existing)\s+on\s+the"
-                            r"\s+date|maintained\s+on\s+the\s+date", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.;])\s+")
+_CULTURE_WORD = textscan.compile(r"cultur|heritage|patrimoine", re.IGNORECASE)
+_GENERAL_BODY = textscan.compile(r"committee|comité|council|consejo|conseil|sub-?committee|working group|grupo de trabajo",
+                                  re.IGNORECASE)
+_EXISTING_ONLY = textscan.compile(r"existing\s+(?:non-?conforming\s+)?measures|measures\s+(?:in\s+force|existing)\s+on\s+the"
+                                   r"\s+date|maintained\s+on\s+the\s+date", re.IGNORECASE)
+_SENTENCE = textscan.compile(r"(?<=[.;])\s+")
 
 
 def enforceable(r: CommitmentReach) -> bool:

@@ -11,45 +11,46 @@ from __future__ import annotations
 
 import re
 
+from auditor import textscan
 from auditor.assess.commitments import DigitalCommitment, sentences
 from auditor.assess.model import CommitmentReach, ExceptionReach, LabelledProvision, ReachTest
 
-CULTURAL = re.compile(r"audio-?visual|audiovisuel|broadcast|radiodifus|radiodiffus|(?<![a-z])(?<!agri-)(?<!agri- )cultur"
-                      r"|creative arts|\bfilms?\b|cinemat|music|sound recordings|publishing|books|creative on-?line content",
-                      re.IGNORECASE)
-_SUBSIDIES = re.compile(r"subsid|grants?\b|subvenc|subventions?", re.IGNORECASE)
-_NOT_APPLY = re.compile(r"(?:shall|does|do|will)\s+not\s+apply(?:\s+to)?|no\s+se\s+aplicar[áa]n?\s+a|ne\s+s['’]applique(?:nt)?"
-                        r"\s+pas\s+(?:à|aux)", re.IGNORECASE)
-_SELF = re.compile(r"\b(?:this\s+article|this\s+paragraph|paragraphs?\s+\d|subparagraph|este\s+artículo|el\s+presente"
-                   r"\s+artículo|le\s+présent\s+article|cet\s+article)", re.IGNORECASE)
-_NON_CONFORMING = re.compile(r"non-?conform|do(?:es)?\s+not\s+conform|reservations?|schedules?\s+(?:of|to)|annex\s+I{1,2}\b"
-                             r"|medidas\s+disconformes|reservas|mesures\s+non\s+conformes", re.IGNORECASE)
-_SUBJECT_TO_SCHEDULE = re.compile(r"subject\s+to[^.;]{0,80}(?:schedule|reservation|annex\s+I{1,2}\b|non-?conforming)"
-                                  r"|unless\s+otherwise\s+specified\s+in\s+its\s+(?:list\s+of\s+)?reservations"
-                                  r"|except\s+as\s+(?:provided|set\s+out)\s+in\s+its\s+schedule", re.IGNORECASE)
+CULTURAL = textscan.compile(r"audio-?visual|audiovisuel|broadcast|radiodifus|radiodiffus|(?<![a-z])(?<!agri-)(?<!agri- )cultur"
+                             r"|creative arts|\bfilms?\b|cinemat|music|sound recordings|publishing|books|creative on-?line content",
+                             re.IGNORECASE)
+_SUBSIDIES = textscan.compile(r"subsid|grants?\b|subvenc|subventions?", re.IGNORECASE)
+_NOT_APPLY = textscan.compile(r"(?:shall|does|do|will)\s+not\s+apply(?:\s+to)?|no\s+se\s+aplicar[áa]n?\s+a|ne\s+s['’]applique(?:nt)?"
+                               r"\s+pas\s+(?:à|aux)", re.IGNORECASE)
+_SELF = textscan.compile(r"\b(?:this\s+article|this\s+paragraph|paragraphs?\s+\d|subparagraph|este\s+artículo|el\s+presente"
+                          r"\s+artículo|le\s+présent\s+article|cet\s+article)", re.IGNORECASE)
+_NON_CONFORMING = textscan.compile(r"non-?conform|do(?:es)?\s+not\s+conform|reservations?|schedules?\s+(?:of|to)|annex\s+I{1,2}\b"
+                                    r"|medidas\s+disconformes|reservas|mesures\s+non\s+conformes", re.IGNORECASE)
+_SUBJECT_TO_SCHEDULE = textscan.compile(r"subject\s+to[^.;]{0,80}(?:schedule|reservation|annex\s+I{1,2}\b|non-?conforming)"
+                                         r"|unless\s+otherwise\s+specified\s+in\s+its\s+(?:list\s+of\s+)?reservations"
+                                         r"|except\s+as\s+(?:provided|set\s+out)\s+in\s+its\s+schedule", re.IGNORECASE)
 # A chapter-wide link: "the Parties' non-conforming measures, as set forth in their Schedule of Annexes I, II ...,
 # apply to electronic commerce".
-_CHAPTER_SCHEDULES = re.compile(r"non-?conforming\s+measures[^.;]{0,160}\s+appl(?:y|ies)\s+to\s+(?:electronic\s+commerce"
-                                r"|this\s+chapter)", re.IGNORECASE)
-_GENERAL_EXCEPTION = re.compile(r"article\s+xx\b|article\s+xiv\b|general\s+exceptions?|gatt\s+1994[^.;]{0,40}xx"
-                                r"|excepciones\s+generales|exceptions\s+générales", re.IGNORECASE)
-_DISPUTE_EXCLUSION = re.compile(
+_CHAPTER_SCHEDULES = textscan.compile(r"non-?conforming\s+measures[^.;]{0,160}\s+appl(?:y|ies)\s+to\s+(?:electronic\s+commerce"
+                                       r"|this\s+chapter)", re.IGNORECASE)
+_GENERAL_EXCEPTION = textscan.compile(r"article\s+xx\b|article\s+xiv\b|general\s+exceptions?|gatt\s+1994[^.;]{0,40}xx"
+                                       r"|excepciones\s+generales|exceptions\s+générales", re.IGNORECASE)
+_DISPUTE_EXCLUSION = textscan.compile(
     r"(?:no\s+party\s+shall\s+have\s+recourse\s+to|shall\s+not\s+(?:be\s+subject\s+to|have\s+recourse\s+to)"
     r"|not\s+be\s+subject\s+to)[^.;]{0,120}dispute\s+settlement"
     r"|dispute\s+settlement[^.;]{0,120}shall\s+not\s+apply|ninguna\s+parte\s+podrá\s+recurrir[^.;]{0,120}solución"
     r"\s+de\s+controversias|aucune\s+partie\s+ne\s+peut\s+recourir[^.;]{0,120}règlement\s+des\s+différends",
     re.IGNORECASE)
-_DEEMED_SERVICE = re.compile(r"(?:considered|deemed|treated|regarded)\s+as\s+(?:a\s+|the\s+)?(?:provision|supply)\s+of\s+"
-                             r"services?,?\s+(?:within\s+the\s+meaning\s+of|under)\s+(?P<kind>Chapter|Title|Section)\s+"
-                             r"(?P<number>[\dIVXLC]+[A-Z]?)(?:\s*\((?P<title>[^)]+)\))?", re.IGNORECASE)
-CHAPTER_LIST = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|to|through|y|et)\s*"
-                           r"(?:chapters?\s+)?(?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
-_ARTICLE_LIST = re.compile(r"\b(?:articles?|artículos?)\s+((?:\d+(?:\.\d+)*)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|y|et)\s*"
-                           r"(?:articles?\s+)?\d+(?:\.\d+)*(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
-_THIS_CHAPTER = re.compile(r"\bthis\s+chapter\b|\beste\s+capítulo\b|\ble\s+présent\s+chapitre\b", re.IGNORECASE)
-_AGREEMENT = re.compile(r"\bthis\s+agreement\b|\bel\s+presente\s+acuerdo\b|\ble\s+présent\s+accord\b", re.IGNORECASE)
+_DEEMED_SERVICE = textscan.compile(r"(?:considered|deemed|treated|regarded)\s+as\s+(?:a\s+|the\s+)?(?:provision|supply)\s+of\s+"
+                                    r"services?,?\s+(?:within\s+the\s+meaning\s+of|under)\s+(?P<kind>Chapter|Title|Section)\s+"
+                                    r"(?P<number>[\dIVXLC]+[A-Z]?)(?:\s*\((?P<title>[^)]+)\))?", re.IGNORECASE)
+CHAPTER_LIST = textscan.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|to|through|y|et)\s*"
+                                  r"(?:chapters?\s+)?(?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
+_ARTICLE_LIST = textscan.compile(r"\b(?:articles?|artículos?)\s+((?:\d+(?:\.\d+)*)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|y|et)\s*"
+                                  r"(?:articles?\s+)?\d+(?:\.\d+)*(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
+_THIS_CHAPTER = textscan.compile(r"\bthis\s+chapter\b|\beste\s+capítulo\b|\ble\s+présent\s+chapitre\b", re.IGNORECASE)
+_AGREEMENT = textscan.compile(r"\bthis\s+agreement\b|\bel\s+presente\s+acuerdo\b|\ble\s+présent\s+accord\b", re.IGNORECASE)
 # Numbered paragraphs start a line, or follow the end of the previous one on the same line (ToTA).
-_PARAGRAPH = re.compile(r"\n\s*(?=\(?\d{1,2}[.)]\s)|(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])")
+_PARAGRAPH = textscan.compile(r"\n\s*(?=\(?\d{1,2}[.)]\s)|(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])")
 
 
 def chapter_key(p: LabelledProvision) -> tuple[str | None, str | None, str | None]:
@@ -80,8 +81,8 @@ def _quote(text: str, limit: int = 300) -> str:
     return text if len(text) <= limit else text[:limit].rsplit(" ", 1)[0] + " …"
 
 
-_CARVE_OUT = re.compile(r"(?:shall|does|do|will)\s+not\s+apply\s+to|(?:shall|does|do)\s+not\s+prevent|nothing\s+in\s+this"
-                        r"\s+article|no\s+se\s+aplicar[áa]n?\s+a|ne\s+s['’]applique(?:nt)?\s+pas", re.IGNORECASE)
+_CARVE_OUT = textscan.compile(r"(?:shall|does|do|will)\s+not\s+apply\s+to|(?:shall|does|do)\s+not\s+prevent|nothing\s+in\s+this"
+                               r"\s+article|no\s+se\s+aplicar[áa]n?\s+a|ne\s+s['’]applique(?:nt)?\s+pas", re.IGNORECASE)
 
 
 def _same_article(c: DigitalCommitment, p: LabelledProvision) -> ReachTest:

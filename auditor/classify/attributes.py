@@ -16,6 +16,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from auditor import textscan
 from auditor.classify.cues import CUSTOMS_DUTIES
 
 ScopeKind = Literal["agreement", "article", "chapter", "part", "section", "annex", "preamble", "definition", "unclear"]
@@ -27,18 +28,18 @@ class ExceptionScope(BaseModel):
     phrase: str | None = Field(None, description="The words that set the scope.")
 
 
-_AGREEMENT = re.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
-                        r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
-_CHAPTER = re.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b|\bce chapitre\b",
-                      re.IGNORECASE)
-_SECTION = re.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
-_PART = re.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b|\bla présente partie\b",
-                   re.IGNORECASE)
-_ANNEX = re.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
-_NAMED_CHAPTERS = re.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*(?:\([^)]*\))?\s*(?:,|and|or|y|et)\s*(?:\d+[A-Z]?|[IVXL]+))*)",
+_AGREEMENT = textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
+                               r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
+_CHAPTER = textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b|\bce chapitre\b",
                              re.IGNORECASE)
-_SCOPE_TITLE = re.compile(r"scope|coverage|application|ámbito|alcance|champ", re.IGNORECASE)
-_DEFINITION = re.compile(r"\b(means|include[s]?|significa|se entiende|désigne|s'entend)\b", re.IGNORECASE)
+_SECTION = textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
+_PART = textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b|\bla présente partie\b",
+                          re.IGNORECASE)
+_ANNEX = textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
+_NAMED_CHAPTERS = textscan.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*(?:\([^)]*\))?\s*(?:,|and|or|y|et)\s*(?:\d+[A-Z]?|[IVXL]+))*)",
+                             re.IGNORECASE)
+_SCOPE_TITLE = textscan.compile(r"scope|coverage|application|ámbito|alcance|champ", re.IGNORECASE)
+_DEFINITION = textscan.compile(r"\b(means|include[s]?|significa|se entiende|désigne|s'entend)\b", re.IGNORECASE)
 
 
 def exception_scope(text: str, evidence_text: str, *, kind: str, chapter: str | None, title: str | None) -> ExceptionScope:

@@ -14,6 +14,7 @@ import bisect
 import re
 from dataclasses import dataclass, field
 
+from auditor import textscan
 from auditor.classify.cues import CUES, CUSTOMS_DUTIES, GATE_STEMS, POLICY_SPACE_FRAMES
 from auditor.classify.phrases import PhraseIndex
 from auditor.classify.phrases import PhraseMatch as Span
@@ -34,24 +35,24 @@ SIGNALS = ["cooperation_list", "culture_support", "diversity_passing", "developm
 SIGNAL_LABEL = {"cooperation_list": "cultural_cooperation", "culture_support": "cultural_cooperation",
                 "diversity_passing": "cultural_diversity", "development_culture": "preferential_treatment"}
 _GATE_STEMS = tuple(GATE_STEMS)
-_GOODS_WORDS = re.compile(r"\b(?:yarns?|fib(?:er|re)s?|filaments?|subheadings?|tariff (?:item|classification)"
-                          r"|harmoni[sz]ed system|hilados?|fibras?|subpartidas?)\b", re.IGNORECASE)
-_GOODS_CHAPTER = re.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
-                            re.IGNORECASE)
+_GOODS_WORDS = textscan.compile(r"\b(?:yarns?|fib(?:er|re)s?|filaments?|subheadings?|tariff (?:item|classification)"
+                                 r"|harmoni[sz]ed system|hilados?|fibras?|subpartidas?)\b", re.IGNORECASE)
+_GOODS_CHAPTER = textscan.compile(r"origin|origen|origine|customs|aduan|douan|tariff|arancel|goods|mercanc|marchandises",
+                                   re.IGNORECASE)
 # In goods, customs and rules-of-origin text these words name products (HS lines), not the cultural sector.
 _SECTOR_IN_GOODS = {"film", "films", "cinematographic", "video", "music", "books", "newspapers", "magazines",
                     "sound recordings", "radio", "television", "publication", "películas", "libros", "música",
                     "culture", "cultural", "media", "arts", "programming", "publishing", "cine", "cinema", "artists",
                     "heritage", "broadcast", "broadcasting", "cultura", "culturales"}
 # A sentence about the provision it sits in: "shall not be obliged to apply this paragraph".
-_SELF_REFERENCE = re.compile(r"\b(?:this|the present) (?:article|paragraph|subparagraph|chapter|section)\b"
-                             r"|\best[ea] (?:artículo|párrafo|capítulo|sección)\b"
-                             r"|\bce(?:t|tte)? (?:article|paragraphe|chapitre|section)\b", re.IGNORECASE)
-_PATENTS = re.compile(r"patentab|brevetab")
-_CUSTOMS_DUTIES = re.compile(CUSTOMS_DUTIES)
+_SELF_REFERENCE = textscan.compile(r"\b(?:this|the present) (?:article|paragraph|subparagraph|chapter|section)\b"
+                                    r"|\best[ea] (?:artículo|párrafo|capítulo|sección)\b"
+                                    r"|\bce(?:t|tte)? (?:article|paragraphe|chapitre|section)\b", re.IGNORECASE)
+_PATENTS = textscan.compile(r"patentab|brevetab")
+_CUSTOMS_DUTIES = textscan.compile(CUSTOMS_DUTIES)
 # One pattern for the three languages: a frame is a precondition, never evidence, so a stray
 # match in another language only leaves the decision to the model.
-POLICY_SPACE = re.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
+POLICY_SPACE = textscan.compile("|".join(f for frames in POLICY_SPACE_FRAMES.values() for f in frames))
 CARVE_WINDOW = 300  # characters between a cultural-sector word and a carve-out cue
 # Sector words too ambiguous to tell what a preference is about ("programming cooperation").
 _WEAK_DOMAIN = {"programming", "media", "heritage", "radio"}
