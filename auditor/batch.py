@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from auditor import SHARED_DIR
+from auditor import SHARED_DIR, parallel
 from auditor.errors import AuditError, InputNotFound
 
 SUFFIXES = {".pdf", ".xml", ".html", ".htm", ".txt", ".text", ".rtf", ".docx"}
@@ -168,6 +168,12 @@ def _warm_worker() -> None:
     default_precedents()
 
 
+def _pool_worker() -> None:
+    """One of several workers: it keeps to its own core (no forked helpers) and loads the models once."""
+    parallel.disable()
+    _warm_worker()
+
+
 @dataclass
 class BatchResult:
     done: int = 0
@@ -235,7 +241,7 @@ def _run_pending(pending: list[str], out_dir: Path, workers: int, dask_address: 
         for p in pending:
             record(audit_one(p, str(out_dir)))
     else:
-        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_warm_worker) as pool:
+        with ProcessPoolExecutor(max_workers=min(workers, len(pending)), initializer=_pool_worker) as pool:
             futures = [pool.submit(audit_one, p, str(out_dir)) for p in pending]
             try:
                 for future in as_completed(futures):
@@ -283,7 +289,7 @@ def _run_dask(paths: list[str], out_dir: Path, address: str, record: Callable[[d
     from dask.distributed import as_completed as dask_completed
 
     with Client(address, timeout="30s") as client:
-        client.run(_warm_worker)
+        client.run(_pool_worker)  # tasks run in the workers' threads: no forks there
         futures = client.map(audit_one, paths, out_dir=str(out_dir), pure=False)
         for future in dask_completed(futures):
             record(future.result())

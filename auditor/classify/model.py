@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from auditor import parallel
 from auditor.classify.cues import GATE_STEMS
 from auditor.classify.rules import (
     LABELS,
@@ -65,6 +66,9 @@ THRESHOLD_REPEATS = 3
 # No label on worse than even odds: the gold pool over-represents positives, so a low threshold
 # that pays there floods whole agreements with false positives.
 THRESHOLD_FLOOR = 0.5
+# Classified on two cores above this many characters of gated text (a long agreement; RCEP has 750,000):
+# below it the fork costs more than it saves.
+PARALLEL_CHARS = 200_000
 # Codebook: these labels are about culture, so a provision that names no culture cannot carry them,
 # whatever its other words ("with the exception of air services") make the model think.
 NEEDS_CULTURE = {"cultural_exception", "cultural_diversity", "cultural_cooperation"}
@@ -270,12 +274,17 @@ class ProvisionClassifier:
                 out[i] = Classification(item.id, [], {label: 0.0 for label in LABELS}, {})
         if gated:
             sub = [items[i] for i in gated]
-            rule_results = self._analyse(sub, gated=True)
-            x = self._featurise(sub, rule_results)
-            probs = _sigmoid(x.dot(self.coef_.T) + self.intercept_)
-            for row, (i, item, rules) in enumerate(zip(gated, sub, rule_results)):
-                out[i] = self._decide(item, probs[row], rules)
+            decided = parallel.split_map(self._predict_gated, sub, [len(item.text) for item in sub],
+                                         min_weight=PARALLEL_CHARS)
+            for i, classification in zip(gated, decided):
+                out[i] = classification
         return out  # type: ignore[return-value]
+
+    def _predict_gated(self, items: list[ProvisionInput]) -> list[Classification]:
+        """Items that passed the gate: one independent decision each, so halves can go to two cores."""
+        rule_results = self._analyse(items, gated=True)
+        probs = _sigmoid(self._featurise(items, rule_results).dot(self.coef_.T) + self.intercept_)
+        return [self._decide(item, probs[row], rules) for row, (item, rules) in enumerate(zip(items, rule_results))]
 
     def _decide(self, item: ProvisionInput, probs, rules: RuleResult) -> Classification:
         scores = {label: round(float(p), 4) for label, p in zip(LABELS, probs)}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import re
 import shutil
 import subprocess
@@ -163,18 +162,17 @@ def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int)
 
 
 def _start_helper(data: bytes, max_pages: int | None) -> _Helper | None:
-    """A helper for long PDFs on a machine with a second core, where processes can be forked."""
-    import multiprocessing
+    """A helper for long PDFs where a second core is spare (``auditor.parallel``)."""
+    from auditor import parallel
 
-    if (os.cpu_count() or 1) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+    # The child only reads pages through PDFium, loaded before the fork: safe beside the model-loading thread.
+    if not parallel.spare_core(threads_ok=True):
         return None
-    if multiprocessing.current_process().daemon:
-        return None  # a daemonic process (the service's audit workers) may not have children: read alone
     count = page_count(data)
     if count < PARALLEL_PAGES or (max_pages is not None and count > max_pages):
         return None
     try:
-        return _Helper(data, count // 2, max_pages)
+        return _Helper(data, count * 2 // 5, max_pages)
     except (OSError, AssertionError, ValueError):  # no process to spare: read the pages here
         return None
 

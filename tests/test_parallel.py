@@ -1,0 +1,75 @@
+"""The second core: a forked half gives what one process would, and its failure costs nothing but time."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from auditor import parallel
+
+pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the work always stays in the caller")
+
+
+def _pids(items: list[int]) -> list[tuple[int, int]]:
+    return [(item * item, os.getpid()) for item in items]
+
+
+def test_the_second_half_runs_in_a_child_and_comes_back_in_order():
+    items = list(range(100))
+    out = parallel.split_map(_pids, items, [1] * len(items), min_weight=10)
+    assert [square for square, _ in out] == [i * i for i in items]
+    pids = {pid for _, pid in out}
+    assert os.getpid() in pids and len(pids) == 2
+
+
+def test_light_work_stays_in_the_caller():
+    out = parallel.split_map(_pids, [1, 2, 3], [1, 1, 1], min_weight=10)
+    assert {pid for _, pid in out} == {os.getpid()}
+
+
+def test_halves_are_split_by_weight():
+    assert parallel._halfway([100, 1, 1, 1]) == 1
+    assert parallel._halfway([1, 1, 1, 1]) == 2
+
+
+def _fails_in_child(items: list[int]) -> list[int]:
+    if os.getpid() != PARENT:
+        raise RuntimeError("the child breaks")
+    return [i + 1 for i in items]
+
+
+def test_a_failed_child_is_redone_here():
+    global PARENT
+    PARENT = os.getpid()
+    assert parallel.split_map(_fails_in_child, list(range(10)), [1] * 10, min_weight=1) == list(range(1, 11))
+
+
+def test_a_child_that_dies_is_redone_here():
+    def dies(items):
+        if os.getpid() != parent:
+            os._exit(1)
+        return items
+
+    parent = os.getpid()
+    assert parallel.split_map(dies, list(range(10)), [1] * 10, min_weight=1) == list(range(10))
+
+
+def test_no_fork_while_other_threads_run_or_once_disabled(monkeypatch):
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 2)
+    assert not parallel.spare_core()
+    assert parallel.spare_core(threads_ok=True)
+    monkeypatch.setattr(parallel, "_enabled", False)
+    assert not parallel.spare_core(threads_ok=True)
+
+
+def test_rcep_classified_on_two_cores_as_on_one(rcep, monkeypatch):
+    from auditor.classify import label_agreement
+
+    two = label_agreement(rcep)
+    monkeypatch.setattr(parallel, "_enabled", False)
+    one = label_agreement(rcep)
+    assert [p.model_dump() for p in two] == [p.model_dump() for p in one]
+    assert sum(bool(p.labels) for p in one) > 20
