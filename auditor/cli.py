@@ -280,14 +280,16 @@ def audit(
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
     from auditor.pipeline import ParseOptions, audit_file
-    from auditor.report.audit import RENDERERS
 
     parties = _parties(party)
+    chosen = format_for(format, output, AuditFormat, AuditFormat.json).value
     result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents,
                         read_with=list(incorporates or []), parties=parties)
     if earlier is not None and precedents:
         result.precedents += _earlier_precedents(earlier, result)
-    write_output(RENDERERS[format_for(format, output, AuditFormat, AuditFormat.json).value](result), output)
+    from auditor.report.audit import RENDERERS  # after the reading, which the models' loading overlaps
+
+    write_output(RENDERERS[chosen](result), output)
 
 
 def _parties(codes: list[str] | None) -> list[str] | None:

@@ -71,6 +71,9 @@ def _load_models(classifier: bool, precedents: bool) -> None:
             load_classifier()
         if precedents:
             default_precedents()
+        from auditor.assess.parties import country_names
+
+        country_names()
     except Exception:  # noqa: BLE001 - reported by the caller's own load
         pass
 

@@ -134,14 +134,17 @@ class TermWeights:
 
     def transform(self, texts: list[str]) -> SparseRows:
         """Counts per text, then sublinear tf x idf, l2-normalised per row: numpy over all texts at once."""
+        return self._weigh([self.analyse(text) for text in texts])
+
+    def _weigh(self, analysed: list[list[str]]) -> SparseRows:
         lookup = self.vocabulary.get
         ids: list[int] = []
         rows: list[int] = []
-        for row, text in enumerate(texts):
-            found = [j for j in map(lookup, self.analyse(text)) if j is not None]
+        for row, grams in enumerate(analysed):
+            found = [j for j in map(lookup, grams) if j is not None]
             ids += found
             rows += [row] * len(found)
-        n = len(texts)
+        n = len(analysed)
         if not ids:
             return SparseRows(np.zeros(n + 1, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0), self.width)
         keys, counts = np.unique(np.array(rows, dtype=np.int64) * self.width + np.array(ids, dtype=np.int64),
@@ -159,14 +162,24 @@ class TermWeights:
     def fit(cls, texts: list[str], *, ngram_range: tuple[int, int] = (1, 2), token_pattern: str = DEFAULT_TOKEN_PATTERN,
             stop_words: frozenset[str] = frozenset(), sublinear_tf: bool = True) -> "TermWeights":
         """Every term seen (min_df=1), smooth idf: what the precedent index needs, as sklearn computes it."""
+        return cls.fit_transform(texts, ngram_range=ngram_range, token_pattern=token_pattern, stop_words=stop_words,
+                                 sublinear_tf=sublinear_tf)[0]
+
+    @classmethod
+    def fit_transform(cls, texts: list[str], *, ngram_range: tuple[int, int] = (1, 2),
+                      token_pattern: str = DEFAULT_TOKEN_PATTERN, stop_words: frozenset[str] = frozenset(),
+                      sublinear_tf: bool = True) -> tuple["TermWeights", SparseRows]:
+        """``fit`` and ``transform`` of the same texts, each analysed once (the precedent index, at every load)."""
         probe = cls({}, np.zeros(0), ngram_range, token_pattern, stop_words, sublinear_tf)
+        analysed = [probe.analyse(text) for text in texts]
         df: Counter[str] = Counter()
-        for text in texts:
-            df.update(set(probe.analyse(text)))
+        for grams in analysed:
+            df.update(set(grams))
         terms = sorted(df)
         n = len(texts)
         idf = np.array([math.log((1 + n) / (1 + df[t])) + 1.0 for t in terms], dtype=np.float64)
-        return cls({t: i for i, t in enumerate(terms)}, idf, ngram_range, token_pattern, stop_words, sublinear_tf)
+        fitted = cls({t: i for i, t in enumerate(terms)}, idf, ngram_range, token_pattern, stop_words, sublinear_tf)
+        return fitted, fitted._weigh(analysed)
 
     @classmethod
     def from_sklearn(cls, vectorizer) -> "TermWeights":

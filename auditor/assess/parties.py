@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from auditor import textscan
+
 DATA = Path(__file__).resolve().parents[1] / "data" / "development_status.json"
 PREAMBLE_CHARS = 6000  # the title page and the preamble name the Parties
 
@@ -23,7 +25,8 @@ def development_data() -> dict:
 
 
 @lru_cache(maxsize=1)
-def _name_pattern() -> tuple[re.Pattern, dict[str, str]]:
+def country_names() -> tuple[re.Pattern, dict[str, str]]:
+    """Every country and group name as one pattern (built once: hundreds of alternatives), with their codes."""
     import pycountry
 
     data = development_data()
@@ -45,13 +48,13 @@ def _name_pattern() -> tuple[re.Pattern, dict[str, str]]:
 
 
 # The Parties are named before the operative text begins.
-_AGREED = re.compile(r"have agreed as follows|agree as follows|han acordado|acuerdan lo siguiente|sont convenu|conviennent de ce",
-                     re.IGNORECASE)
+_AGREED = textscan.compile(r"have agreed as follows|agree as follows|han acordado|acuerdan lo siguiente|sont convenu|conviennent de ce",
+                            re.IGNORECASE)
 
 
 def detect_parties(title: str | None, text: str) -> list[str]:
     """ISO 3166 alpha-3 codes (and EUR for the European Union) of the countries the title and preamble name."""
-    pattern, names = _name_pattern()
+    pattern, names = country_names()
     head = text[:PREAMBLE_CHARS]
     end = _AGREED.search(head)
     head = head[:end.start()] if end else head
@@ -71,10 +74,10 @@ def detect_parties(title: str | None, text: str) -> list[str]:
     return signatories if len(signatories) >= 2 else preamble
 
 
-_HEREINAFTER = re.compile(r"(?:hereinafter|collectively referred to|referred to as|en adelante|ci-après)[^.;]{0,40}"
-                          r"\b(?:Parties|Partes|Parties contractantes|Contracting Parties)", re.IGNORECASE)
-_SIGNATURE = re.compile(r"(?:^|\n|\s)(?:FOR|For|POR|Por|POUR|Pour)\s+(?:THE|the|EL|el|LA|la|LE|le)?\s*([^\n:]{3,90}?)\s*:",
-                        re.MULTILINE)
+_HEREINAFTER = textscan.compile(r"(?:hereinafter|collectively referred to|referred to as|en adelante|ci-après)[^.;]{0,40}"
+                                 r"\b(?:Parties|Partes|Parties contractantes|Contracting Parties)", re.IGNORECASE)
+_SIGNATURE = textscan.compile(r"(?:^|\n|\s)(?:FOR|For|POR|Por|POUR|Pour)\s+(?:THE|the|EL|el|LA|la|LE|le)?\s*([^\n:]{3,90}?)\s*:",
+                               re.MULTILINE)
 SIGNATURE_CHARS = 8000
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from auditor import textscan
 from auditor.assess.model import Audit, Precedent
 from auditor.tfidf import ENGLISH_STOP_WORDS, TermWeights
 
@@ -27,7 +28,7 @@ ATTRIBUTION = ("Precedents from Texts of Trade Agreements (ToTA) by W. Alschner,
 KEEP = {"cultural_exception", "convention_reference", "cultural_diversity", "cultural_cooperation",
         "preferential_treatment"}
 MAX_TEXT = 2500
-_DIGITAL = re.compile(r"digital|electronic|e-commerce|online|internet|numérique|electrónic", re.IGNORECASE)
+_DIGITAL = textscan.compile(r"digital|electronic|e-commerce|online|internet|numérique|electrónic", re.IGNORECASE)
 
 # What each gap asks for: the labels a precedent must carry, and words describing the remedy.
 GAP_QUERIES = {
@@ -67,9 +68,9 @@ def fingerprint(text: str) -> str:
 class PrecedentIndex:
     def __init__(self, clauses: list[IndexedClause]) -> None:
         self.clauses = clauses
-        texts = [c.text for c in clauses]
-        self.terms = TermWeights.fit(texts, stop_words=ENGLISH_STOP_WORDS) if clauses else None
-        self.matrix = self.terms.transform(texts) if self.terms else None
+        self.terms, self.matrix = (TermWeights.fit_transform([c.text for c in clauses], stop_words=ENGLISH_STOP_WORDS)
+                                   if clauses else (None, None))
+        self.fingerprints = [fingerprint(c.text) for c in clauses]
 
     # -- persistence
 
@@ -104,7 +105,7 @@ class PrecedentIndex:
         for i, clause in enumerate(self.clauses):
             if not labels & set(clause.labels) or clause.agreement == exclude_agreement:
                 continue
-            if exclude_texts and fingerprint(clause.text) in exclude_texts:
+            if exclude_texts and self.fingerprints[i] in exclude_texts:
                 continue  # the audited agreement's own clause, indexed under another title
             score = 0.6 * sims[i]
             if clause.scope in ("agreement", "chapter"):
