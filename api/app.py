@@ -14,7 +14,6 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.staticfiles import StaticFiles
-from fastapi.templating import Jinja2Templates
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from api import store
@@ -25,7 +24,6 @@ from auditor.errors import AuditError
 
 log = logging.getLogger("auditor.service")
 API_PREFIX = "/api/v1"
-TEMPLATES = Jinja2Templates(directory=str(Path(__file__).resolve().parent / "templates"))
 SAMPLES = Path(__file__).resolve().parents[1] / "agreements"
 STATIC = Path(__file__).resolve().parent / "static"
 
@@ -38,7 +36,10 @@ def _wants_json(request: Request) -> bool:
 def _error(request: Request, status: int, message: str):
     if _wants_json(request):
         return JSONResponse({"ok": False, "error": message, "status": status}, status_code=status)
-    return TEMPLATES.TemplateResponse(request, "error.html", {"status": status, "message": message}, status_code=status)
+    from api.locale import request_locale, templates_for
+
+    return templates_for(request_locale(request)).TemplateResponse(
+        request, "error.html", {"status": status, "message": message}, status_code=status)
 
 
 def seed_samples(sessions, settings: Settings) -> int:

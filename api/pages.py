@@ -18,7 +18,7 @@ from fastapi import APIRouter, Form, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 
 from api import store
-from api.app import TEMPLATES
+from api.locale import remember_locale, request_locale, templates_for
 from api.deps import SESSION_COOKIE, SessionsDep, SettingsDep, TenantDep
 from api.uploads import accept_upload, receive_upload
 from auditor.errors import AuditError
@@ -42,9 +42,11 @@ def _csrf_token(request: Request) -> str:
 def render(request: Request, template: str, context: dict, status_code: int = 200):
     """A page with the CSRF token in its context, and the cookie it must match set if the browser lacks it."""
     token = _csrf_token(request)
-    response = TEMPLATES.TemplateResponse(request, template, {**context, "csrf": token}, status_code=status_code)
+    templates = templates_for(request_locale(request))
+    response = templates.TemplateResponse(request, template, {**context, "csrf": token}, status_code=status_code)
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/")
+    remember_locale(request, response)
     return response
 
 
@@ -83,12 +85,15 @@ def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, t
         return render(request, "pending.html", {"doc": doc, "own": doc.tenant == tenant, "ahead": ahead})
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     source = f"/api/v1/agreements/{doc.id}/file?inline=true" if doc.format == "pdf" else None
-    report = audit_html(audit, source_url=source)
+    locale = request_locale(request)
+    report = audit_html(audit, source_url=source, locale=locale)
     token = _csrf_token(request)
-    nav = TEMPLATES.get_template("_nav.html").render(doc=doc, csrf=token, own=doc.tenant == tenant)
+    nav = templates_for(locale).get_template("_nav.html").render(doc=doc, csrf=token, own=doc.tenant == tenant,
+                                                                  path=request.url.path)
     response = HTMLResponse(report.replace("<body>", "<body>" + nav, 1))
     if request.cookies.get(CSRF_COOKIE) != token:
         response.set_cookie(CSRF_COOKIE, token, httponly=True, secure=True, samesite="strict", path="/")
+    remember_locale(request, response)
     return response
 
 

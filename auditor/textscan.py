@@ -130,7 +130,7 @@ MIN_ALTERNATIVES = 4  # a shorter alternation is searched whole
 
 def top_level_alternatives(pattern: str) -> list[str]:
     """The branches of ``a|b|c`` at depth zero (outside groups and classes), as source text."""
-    parts, depth, start, i, in_class = [], 0, 0, 0, False
+    parts, depth, start, i, in_class, class_start = [], 0, 0, 0, False, 0
     while i < len(pattern):
         char = pattern[i]
         if char == "\\":

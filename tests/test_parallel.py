@@ -11,11 +11,19 @@ from auditor import parallel
 pytestmark = pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: the work always stays in the caller")
 
 
+@pytest.fixture
+def alone(monkeypatch):
+    """As in a command-line run: other tests leave threads (servers, loaders) in this process, which forbid forks."""
+    import threading
+
+    monkeypatch.setattr(threading, "active_count", lambda: 1)
+
+
 def _pids(items: list[int]) -> list[tuple[int, int]]:
     return [(item * item, os.getpid()) for item in items]
 
 
-def test_the_second_half_runs_in_a_child_and_comes_back_in_order():
+def test_the_second_half_runs_in_a_child_and_comes_back_in_order(alone):
     items = list(range(100))
     out = parallel.split_map(_pids, items, [1] * len(items), min_weight=10)
     assert [square for square, _ in out] == [i * i for i in items]
@@ -39,13 +47,13 @@ def _fails_in_child(items: list[int]) -> list[int]:
     return [i + 1 for i in items]
 
 
-def test_a_failed_child_is_redone_here():
+def test_a_failed_child_is_redone_here(alone):
     global PARENT
     PARENT = os.getpid()
     assert parallel.split_map(_fails_in_child, list(range(10)), [1] * 10, min_weight=1) == list(range(1, 11))
 
 
-def test_a_child_that_dies_is_redone_here():
+def test_a_child_that_dies_is_redone_here(alone):
     def dies(items):
         if os.getpid() != parent:
             os._exit(1)
@@ -65,7 +73,7 @@ def test_no_fork_while_other_threads_run_or_once_disabled(monkeypatch):
     assert not parallel.spare_core(threads_ok=True)
 
 
-def test_rcep_classified_on_two_cores_as_on_one(rcep, monkeypatch):
+def test_rcep_classified_on_two_cores_as_on_one(rcep, alone, monkeypatch):
     from auditor.classify import label_agreement
 
     two = label_agreement(rcep)

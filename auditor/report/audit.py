@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.assess.model import Audit, LabelledProvision
+from auditor.i18n import DEFAULT_LOCALE, LOCALES, N_, translations
 from auditor.report.safety import csv_rows, md_text
 
 if TYPE_CHECKING:  # jinja2 loads only for the HTML rendering
@@ -19,14 +20,14 @@ if TYPE_CHECKING:  # jinja2 loads only for the HTML rendering
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 LABEL_NAMES = {
-    "ecommerce": "E-commerce",
-    "digital_products": "Digital products",
-    "cultural_exception": "Cultural exception",
-    "convention_reference": "2005 Convention",
-    "cultural_diversity": "Cultural diversity",
-    "cultural_cooperation": "Cultural cooperation",
-    "preferential_treatment": "Preferential treatment",
-    "right_to_regulate": "Right to regulate",
+    "ecommerce": N_("E-commerce"),
+    "digital_products": N_("Digital products"),
+    "cultural_exception": N_("Cultural exception"),
+    "convention_reference": N_("2005 Convention"),
+    "cultural_diversity": N_("Cultural diversity"),
+    "cultural_cooperation": N_("Cultural cooperation"),
+    "preferential_treatment": N_("Preferential treatment"),
+    "right_to_regulate": N_("Right to regulate"),
 }
 ATTRIBUTION = ("Texts of Trade Agreements (ToTA) by W. Alschner, J. Seiermann and D. Skougarevskiy, CC BY-NC 4.0 "
                "(precedents and ToTA-derived texts).")
@@ -283,15 +284,22 @@ def highlight(p: LabelledProvision) -> Markup:
     return Markup("".join(out))
 
 
-@lru_cache(maxsize=1)
-def _environment() -> Environment:
+@lru_cache(maxsize=None)
+def _environment(locale: str = DEFAULT_LOCALE) -> Environment:
+    """One environment per language (gettext installed once, never swapped between concurrent renders)."""
     from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
 
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]))
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(locale), newstyle=True)
     env.filters["anchor"] = lambda pid: "p-" + "".join(ch if ch.isalnum() else "-" for ch in pid)
     env.filters["status_class"] = status_class
+    # What stays in English (findings written from the text, guideline texts) says so to screen readers and browsers.
+    english = Markup(' lang="en"') if locale != "en" else ""
     env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight,
-                       negotiator_summary=negotiator_summary, commitment_rows=commitment_rows, plural=plural)
+                       negotiator_summary=negotiator_summary, commitment_rows=commitment_rows, plural=plural,
+                       locale=locale, english=english)
     return env
 
 
@@ -299,9 +307,9 @@ def status_class(status: str) -> str:
     return status.replace(" ", "-")
 
 
-def audit_html(audit: Audit, source_url: str | None = None) -> str:
+def audit_html(audit: Audit, source_url: str | None = None, locale: str = DEFAULT_LOCALE) -> str:
     """The report; with ``source_url`` (the uploaded PDF, as the service serves it) page references open that page."""
-    env = _environment()
+    env = _environment(locale if locale in LOCALES else DEFAULT_LOCALE)
     by_id = {p.id: p for p in audit.provisions}
     return env.get_template("audit.html").render(audit=audit, by_id=by_id, source_url=source_url)
 

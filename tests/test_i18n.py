@@ -1,0 +1,88 @@
+"""French and Spanish: every message the pages and reports show is translated, and the reader's language is chosen."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from auditor.i18n import CATALOGUES, STATUS_WORDS, negotiate, parse_accept_language, translations
+from tests.conftest import REPO
+
+METHOD_MAP = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
+OPTIONS = {"**/templates/**.html": {"extensions": "jinja2.ext.i18n"}}
+
+
+def _extracted() -> set:
+    keywords = {"_": None, "gettext": None, "ngettext": (1, 2), "N_": None}
+    found = set()
+    for folder in ("auditor", "api"):
+        for _file, _line, message, _comments, _context in extract_from_dir(
+                REPO / folder, METHOD_MAP, OPTIONS, keywords=keywords):
+            found.add(message)
+    return found
+
+
+@pytest.mark.parametrize("locale", ["fr", "es"])
+def test_every_message_has_a_translation(locale):
+    with (CATALOGUES / locale / "LC_MESSAGES" / "messages.po").open("rb") as fh:
+        catalog = read_po(fh, locale=locale)
+    translated = {m.id: m.string for m in catalog if m.id}
+    messages = _extracted()
+    assert len(messages) > 120
+    missing = [m for m in messages if not translated.get(m) or (isinstance(m, tuple) and not all(translated[m]))]
+    assert not missing, f"untranslated in {locale} (pybabel extract / update, then translate): {missing[:10]}"
+    for message, string in translated.items():  # the placeholders survive translation
+        source = " ".join(message) if isinstance(message, tuple) else message
+        target = " ".join(string) if isinstance(string, tuple) else string
+        assert set(re.findall(r"%\(\w+\)s|%\(\w+\)d", source)) == set(re.findall(r"%\(\w+\)s|%\(\w+\)d", target)), message
+
+
+@pytest.mark.parametrize("locale", ["fr", "es"])
+def test_status_words_are_all_translated_and_differ_from_english(locale):
+    gettext = translations(locale).gettext
+    for word in STATUS_WORDS:
+        if word in ("section", "article", "localisation", "non-discrimination"):
+            continue  # the same word in French
+        assert gettext(word) != word, (locale, word)
+
+
+def test_plural_forms():
+    assert translations("fr").ngettext("%(num)d provision", "%(num)d provisions", 1) == "%(num)d disposition"
+    assert translations("es").ngettext("%(num)d provision", "%(num)d provisions", 7) == "%(num)d disposiciones"
+
+
+@pytest.mark.parametrize("requested, header, expected", [
+    (None, "fr-CH, fr;q=0.9, en;q=0.8", "fr"),
+    (None, "de-DE, es;q=0.7, en;q=0.5", "es"),
+    (None, "de, it", "en"),
+    (None, "en;q=0.1, es;q=0.9", "es"),
+    ("es", "fr", "es"),
+    ("xx", "fr", "fr"),
+    (None, "fr;q=0", "en"),
+    (None, None, "en"),
+    (None, "fr;q=abc, es", "es"),
+])
+def test_the_language_is_negotiated(requested, header, expected):
+    assert negotiate(requested, header) == expected
+
+
+def test_accept_language_order():
+    assert parse_accept_language("en;q=0.5, fr, es;q=0.8") == ["fr", "es", "en"]
+
+
+def test_the_report_speaks_the_readers_language_and_marks_what_stays_english():
+    from auditor.pipeline import audit_file
+    from auditor.report.audit import audit_html
+
+    audit = audit_file(REPO / "agreements" / "chile-colombia-2006.tota.xml")
+    english = {a.status for a in audit.assessments}
+    for locale in ("fr", "es"):
+        page = audit_html(audit, locale=locale)
+        assert f'<html lang="{locale}">' in page
+        badges = set(re.findall(r'<span class="status [^"]*">([^<]*)</span>', page))
+        assert badges and not badges & english, (locale, badges & english)
+        assert 'class="guideline-text" lang="en"' in page
+    assert set(re.findall(r'<span class="status [^"]*">([^<]*)</span>', audit_html(audit))) <= english
