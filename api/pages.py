@@ -82,7 +82,12 @@ def agreement_page(request: Request, agreement_id: str, sessions: SessionsDep, t
     doc = store.get_document(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     if doc.status != "done":
         ahead = store.queue_position(sessions=sessions, doc_id=doc.id) if doc.status == "queued" else 0
-        return render(request, "pending.html", {"doc": doc, "own": doc.tenant == tenant, "ahead": ahead})
+        stage = store.running_stage(sessions=sessions, doc_id=doc.id) if doc.status in ("running", "cancelling") \
+            else None
+        name, _, counts = (stage or "").partition(" ")
+        page, _, pages = counts.partition("/")
+        return render(request, "pending.html", {"doc": doc, "own": doc.tenant == tenant, "ahead": ahead,
+                                                "stage": name, "page": page, "pages": pages})
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     source = f"/api/v1/agreements/{doc.id}/file?inline=true" if doc.format == "pdf" else None
     locale = request_locale(request)

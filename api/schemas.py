@@ -10,9 +10,11 @@ from pydantic import BaseModel, Field
 
 class JobPublic(BaseModel):
     id: str
-    status: Literal["queued", "running", "done", "failed"]
+    status: Literal["queued", "running", "cancelling", "done", "failed"]
     agreement_id: str
     error: str | None = None
+    stage: str | None = Field(None, description='Where a running audit stands: "reading", "ocr 3/12" (scanned page 3 '
+                                                'of a 12-page PDF), "structuring", "classifying" or "assessing".')
 
 
 class UploadAccepted(BaseModel):
@@ -86,4 +88,5 @@ def agreement_public(doc) -> AgreementPublic:
 
 
 def job_public(job) -> JobPublic:
-    return JobPublic(id=job.id, status=job.status, agreement_id=job.document_id, error=job.error)
+    return JobPublic(id=job.id, status=job.status, agreement_id=job.document_id, error=job.error,
+                     stage=job.stage if job.status in ("running", "cancelling") else None)

@@ -305,6 +305,19 @@ def cancelling(*, sessions: sessionmaker, job_ids: list[str]) -> set[str]:
         return set(s.scalars(select(Job.id).where(Job.id.in_(job_ids), Job.status == "cancelling")))
 
 
+def set_job_stage(*, sessions: sessionmaker, job_id: str, stage: str) -> None:
+    """What a worker reports of a running audit; a job that has ended keeps no stage."""
+    with sessions.begin() as s:
+        s.execute(update(Job).where(Job.id == job_id, Job.status.in_(("running", "cancelling")))
+                  .values(stage=stage[:32]))
+
+
+def running_stage(*, sessions: sessionmaker, doc_id: str) -> str | None:
+    """The stage of the document's running audit, if it has reported one."""
+    with sessions() as s:
+        return s.scalar(select(Job.stage).where(Job.document_id == doc_id, Job.status.in_(("running", "cancelling"))))
+
+
 def queue_position(*, sessions: sessionmaker, doc_id: str) -> int:
     """How many queued audits were queued before this document's."""
     with sessions() as s:
@@ -444,7 +457,7 @@ def claim_jobs(*, sessions: sessionmaker, limit: int) -> list[tuple[str, str, st
         for job_id, document_id, tenant in queued:
             # Compare-and-set: an upload deleted since the select is skipped, not a failed transaction.
             claimed = s.execute(update(Job).where(Job.id == job_id, Job.status == "queued")
-                                .values(status="running", started_at=now(), attempts=Job.attempts + 1))
+                                .values(status="running", started_at=now(), attempts=Job.attempts + 1, stage=None))
             if claimed.rowcount != 1:
                 continue
             s.execute(update(Document).where(Document.id == document_id).values(status="running"))

@@ -92,7 +92,8 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
             if gone:
                 raise AuditError(f"The agreement {', '.join(gone)} named to be read with this one has been deleted.",
                                  "Upload it again, then upload this agreement with it.")
-            body = audit_json(audit_file(path, options, read_with=read_with, parties=parties))
+            body = audit_json(audit_file(path, options, read_with=read_with, parties=parties,
+                                         progress=_reporter(conn, job_id)))
         except AuditError as exc:
             error = str(exc)
         except MemoryError:
@@ -109,6 +110,19 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
         conn.send((job_id, body, error))
         if retire:
             return
+
+
+def _reporter(conn, job_id: str):
+    """Tells the supervisor each new stage of the job ("ocr 3/12" for OCR of page 3 of 12)."""
+    last = [None]
+
+    def report(stage: str, done: int = 0, total: int = 0) -> None:
+        said = f"{stage} {done}/{total}" if total else stage
+        if said != last[0]:
+            last[0] = said
+            conn.send(("progress", job_id, said))
+
+    return report
 
 
 @dataclass
@@ -204,6 +218,9 @@ class Supervisor:
                 if job_id in ("ready", "retiring"):
                     slot.ready = job_id == "ready"
                     continue
+                if job_id == "progress":  # ("progress", job, stage)
+                    self._stage(body, error)
+                    continue
                 slot.job = None
                 self._finish(job_id, body, error)
             if slot.job and time.monotonic() - slot.started > self.time_budget:
@@ -233,6 +250,12 @@ class Supervisor:
             read_with, parties = store.audit_options(sessions=self.sessions, doc_id=doc_id)
             slot.conn.send((job_id, str(self.files_dir / doc_id), [str(self.files_dir / d) for d in read_with],
                             parties))
+
+    def _stage(self, job_id: str, stage: str) -> None:
+        try:
+            store.set_job_stage(sessions=self.sessions, job_id=job_id, stage=stage)
+        except Exception:  # noqa: BLE001 - progress is information only; the audit goes on
+            log.exception("could not record the stage of job %s", job_id)
 
     def _finish(self, job_id: str, body: str | None, error: str | None) -> None:
         """Record a job's end. If the result cannot be saved, the job fails with the reason: it never stays running."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -31,15 +32,29 @@ class ParseOptions:
     max_chars: int | None = None
 
 
-def parse_bytes(data: bytes, *, source: str | None = None, options: ParseOptions = ParseOptions()) -> Agreement:
+# Told where a long audit stands: a stage ("reading", "ocr", "structuring", "classifying", "assessing") and,
+# for OCR, the page and the page count. The service's waiting page shows it; nothing depends on it.
+Progress = Callable[[str, int, int], None]
+
+
+def _silent(stage: str, done: int = 0, total: int = 0) -> None:
+    pass
+
+
+def parse_bytes(data: bytes, *, source: str | None = None, options: ParseOptions = ParseOptions(),
+                progress: Progress = _silent) -> Agreement:
+    progress("reading", 0, 0)
     doc = ingest_bytes(data, source=source, engine=options.engine, ocr=options.ocr, max_pages=options.max_pages,
-                       max_render_pixels=options.max_render_pixels, max_chars=options.max_chars)
+                       max_render_pixels=options.max_render_pixels, max_chars=options.max_chars,
+                       on_ocr_page=lambda page, pages: progress("ocr", page, pages))
+    progress("structuring", 0, 0)
     return structure(doc)
 
 
-def parse_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions()) -> Agreement:
+def parse_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(),
+               progress: Progress = _silent) -> Agreement:
     data = read_input(path, max_bytes=options.max_bytes)
-    return parse_bytes(data, source=str(path), options=options)
+    return parse_bytes(data, source=str(path), options=options, progress=progress)
 
 
 @lru_cache(maxsize=1)
@@ -50,13 +65,15 @@ def default_precedents():
 
 
 def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, with_precedents: bool = True,
-                    parties: list[str] | None = None) -> "Audit":
+                    parties: list[str] | None = None, progress: Progress = _silent) -> "Audit":
     from auditor import __version__
     from auditor.assess import assess
     from auditor.classify import label_agreement
 
+    progress("classifying", 0, 0)
     labelled = label_agreement(agreement, classifier)
     index = (precedents or default_precedents()) if with_precedents else None
+    progress("assessing", 0, 0)
     audit = assess(agreement, labelled, index, parties=parties)
     audit.engine = {"version": __version__, "format": agreement.format}
     return audit
@@ -79,7 +96,7 @@ def _load_models(classifier: bool, precedents: bool) -> None:
 
 
 def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOptions(), *,
-               read_with: list[str | os.PathLike[str]] = (), **kwargs) -> "Audit":
+               read_with: list[str | os.PathLike[str]] = (), progress: Progress = _silent, **kwargs) -> "Audit":
     """Read, then audit; ``read_with`` are documents to read with it (an incorporated agreement, a protocol
     published separately), audited as one text. The models load in a thread while the file is read (PDFium releases the GIL), so a
     fresh process such as one ``auditor audit`` pays for the reading and the loading at once, not one after
@@ -88,11 +105,11 @@ def audit_file(path: str | os.PathLike[str], options: ParseOptions = ParseOption
         kwargs.get("classifier") is None, kwargs.get("with_precedents", True) and kwargs.get("precedents") is None))
     loader.start()
     try:
-        agreement = parse_file(path, options)
+        agreement = parse_file(path, options, progress)
         if read_with:
             from auditor.structure.combine import read_together
 
-            agreement = read_together(agreement, [parse_file(extra, options) for extra in read_with])
+            agreement = read_together(agreement, [parse_file(extra, options, progress) for extra in read_with])
     finally:
         loader.join()
-    return audit_agreement(agreement, **kwargs)
+    return audit_agreement(agreement, progress=progress, **kwargs)

@@ -68,3 +68,14 @@ def test_the_audit_says_which_pages_were_ocrd_and_how_sure(tmp_path, rcep_chapte
     audit = audit_agreement(parse_file(scanned_pdf(rcep_chapter12, [2], tmp_path / "s.pdf")), with_precedents=False)
     assert audit.agreement.ocr_pages == 1 and audit.agreement.ocr_confidence > 70
     assert "1 page read by OCR from scanned images (mean word confidence" in audit_markdown(audit)
+
+
+def test_the_audit_reports_its_stages_and_each_ocr_page(tmp_path, rcep_chapter12):
+    """What the service's waiting page shows: reading, each scanned page with the page count, then the stages."""
+    from auditor.pipeline import audit_file
+
+    pdf = scanned_pdf(rcep_chapter12, [2, 3], tmp_path / "scanned.pdf")
+    heard = []
+    audit_file(pdf, progress=lambda stage, done=0, total=0: heard.append((stage, done, total)))
+    assert heard == [("reading", 0, 0), ("ocr", 1, 2), ("ocr", 2, 2), ("structuring", 0, 0), ("classifying", 0, 0),
+                     ("assessing", 0, 0)]

@@ -244,3 +244,26 @@ def test_title_and_date_can_be_corrected_and_what_was_read_is_kept(clients, rcep
     assert b.patch(f"/api/v1/agreements/{doc_id}", json={"title": "x"}).status_code == 404
     back = a.patch(f"/api/v1/agreements/{doc_id}", json={"title": None, "date_signed": None}).json()
     assert back["title"] == read["title"] and back["date_signed"] == read["date_signed"] and back["edited"] == []
+
+
+def test_a_running_job_says_its_stage_down_to_the_ocr_page(clients, rcep_chapter12, tmp_path):
+    """A scanned upload: the job reports "ocr n/N" while Tesseract works, and no stage once done."""
+    from tests.typeset import scanned_pdf
+
+    a, _ = clients
+    scanned = scanned_pdf(rcep_chapter12, [1, 2, 3, 4], tmp_path / "scanned-stage.pdf")
+    with scanned.open("rb") as fh:
+        body = a.post("/api/v1/agreements", files={"file": ("scanned chapter.pdf", fh, "application/pdf")}).json()
+    seen = set()
+    deadline = time.time() + 300
+    while time.time() < deadline:
+        job = a.get(f"/api/v1/jobs/{body['job']['id']}").json()
+        if job["stage"]:
+            seen.add(job["stage"])
+        if job["status"] in ("done", "failed"):
+            break
+        time.sleep(0.1)
+    assert job["status"] == "done", job
+    assert job["stage"] is None
+    assert any(s.startswith("ocr ") and s.endswith("/4") for s in seen), seen
+    a.delete(f"/api/v1/agreements/{body['id']}")

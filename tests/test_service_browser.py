@@ -112,6 +112,8 @@ def test_a_running_audit_can_be_cancelled_from_its_page(tmp_path, rcep_chapter12
             page.wait_for_url("**/agreements/*", timeout=60_000)
             expect(page.locator("#status")).to_have_text("running", timeout=120_000)
             assert "Reading, structuring" in page.locator("#progress").inner_text()
+            # The stage the worker reports, down to the scanned page being OCR'd (the page refreshes itself).
+            expect(page.locator("#stage")).to_contain_text(re.compile(r"OCR of scanned page \d+ of 12"), timeout=60_000)
             page.click("text=Cancel this audit")
             expect(page.locator("#status")).to_have_text("failed", timeout=30_000)
             expect(page.locator("[role=alert]")).to_have_text("Cancelled by the user.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Callable
 from pathlib import Path
 from typing import Literal
 
@@ -74,9 +75,11 @@ def ingest_bytes(
     max_pages: int | None = None,
     max_render_pixels: int = MAX_RENDER_PIXELS,
     max_chars: int | None = None,
+    on_ocr_page: Callable[[int, int], None] | None = None,
 ) -> IngestedDocument:
     """``max_chars`` bounds the text a document may have (its articles, or its pages), so that what
-    follows is bounded too; over it the document is refused with the reason, never cut."""
+    follows is bounded too; over it the document is refused with the reason, never cut. ``on_ocr_page``
+    hears (page number, page count) as each scanned page goes to OCR."""
     fmt = sniff_format(data)
     if fmt == "tota-xml":
         metadata, outline = read_tota(data, source=source)
@@ -88,7 +91,8 @@ def ingest_bytes(
     title = None
     encoding = None
     if fmt == "pdf":
-        raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages, max_render_pixels=max_render_pixels)
+        raw = read_pdf(data, engine=engine, ocr=ocr, max_pages=max_pages, max_render_pixels=max_render_pixels,
+                       on_ocr_page=on_ocr_page)
     elif fmt == "html":
         title, raw = read_html(data)
     elif fmt == "rtf":

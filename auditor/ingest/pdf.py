@@ -13,7 +13,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
@@ -132,7 +132,8 @@ class _Helper:
         finally:
             send.close()
 
-    def pages(self, ocr: OcrMode, languages: str, max_pixels: int) -> list[RawPage]:
+    def pages(self, ocr: OcrMode, languages: str, max_pixels: int,
+              on_ocr_page: Callable[[int, int], None] | None = None) -> list[RawPage]:
         try:
             status, result = self.receive.recv()
         except EOFError:
@@ -142,7 +143,7 @@ class _Helper:
             result = self._scan()
         out = []
         scanned = [number for number, _, looks_scanned in result if looks_scanned and ocr == "auto"]
-        ocr_pages = dict(_ocr_pages(self.data, scanned, languages, max_pixels)) if scanned else {}
+        ocr_pages = dict(_ocr_pages(self.data, scanned, languages, max_pixels, on_ocr_page)) if scanned else {}
         for number, text, _ in result:
             if number in ocr_pages:
                 ocr_text, confidence = ocr_pages[number]
@@ -152,10 +153,13 @@ class _Helper:
         return out
 
 
-def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int) -> Iterator[tuple[int, tuple]]:
+def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int,
+               on_ocr_page: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, tuple]]:
     pdf = _open_pdfium(data)
     try:
         for number in numbers:
+            if on_ocr_page is not None:
+                on_ocr_page(number, len(pdf))
             yield number, _ocr_page(pdf[number - 1], languages, max_pixels)
     finally:
         pdf.close()
@@ -260,11 +264,14 @@ def read_pdf(
     ocr_languages: str = "eng+fra+spa",
     max_pages: int | None = None,
     max_render_pixels: int = MAX_RENDER_PIXELS,
+    on_ocr_page: Callable[[int, int], None] | None = None,
 ) -> list[RawPage]:
-    """The text of each page. Over ``max_pages`` pages the PDF is refused, not cut."""
+    """The text of each page. Over ``max_pages`` pages the PDF is refused, not cut. ``on_ocr_page`` hears
+    (page number, page count) before each page goes to OCR, the slow part a reader waits for."""
     pages: list[RawPage] = []
     plumber_texts = _pdfplumber_texts(data) if engine == "pdfplumber" else None
     helper = _start_helper(data, max_pages) if engine == "pypdfium2" and ocr != "always" else None
+    count = None
     for number, text, page in _pdfium_pages(data, max_pages, stop=helper.first if helper else None):
         if plumber_texts is not None:
             text = plumber_texts[number - 1]
@@ -272,12 +279,15 @@ def read_pdf(
             ocr == "auto" and _letters(text) < MIN_TEXT_LETTERS and _has_image(page)
         )
         if scanned:
+            if on_ocr_page is not None:
+                count = count or page_count(data)
+                on_ocr_page(number, count)
             ocr_text, confidence = _ocr_page(page, ocr_languages, max_render_pixels)
             pages.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
         else:
             pages.append(RawPage(number=number, source="text-layer", text=text))
     if helper is not None:
-        pages += helper.pages(ocr, ocr_languages, max_render_pixels)
+        pages += helper.pages(ocr, ocr_languages, max_render_pixels, on_ocr_page)
     if not any(p.text.strip() for p in pages) and any(p.source == "ocr" for p in pages):
         raise EmptyDocument("The PDF's pages are images in which OCR found no text.",
                             "Check that the scan is of the agreement and legible.")
