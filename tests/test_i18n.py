@@ -86,3 +86,30 @@ def test_the_report_speaks_the_readers_language_and_marks_what_stays_english():
         assert badges and not badges & english, (locale, badges & english)
         assert 'class="guideline-text" lang="en"' in page
     assert set(re.findall(r'<span class="status [^"]*">([^<]*)</span>', audit_html(audit))) <= english
+
+
+def test_exports_in_french_and_spanish_keep_quoted_words_and_english_keys_by_default():
+    import csv
+    import io
+
+    from openpyxl import load_workbook
+
+    from auditor.pipeline import audit_file
+    from auditor.report.audit import SCORECARD_COLUMNS, audit_xlsx, commitments_csv, negotiator_summary, scorecard_csv
+
+    audit = audit_file(REPO / "agreements" / "chile-colombia-2006.tota.xml")
+    english = {a.status for a in audit.assessments}
+    assert next(csv.reader(io.StringIO(scorecard_csv(audit)))) == SCORECARD_COLUMNS  # the stable keys
+    rows = list(csv.DictReader(io.StringIO(scorecard_csv(audit, locale="fr"))))
+    assert list(rows[0])[:3] == ["Directive", "Instrument", "Statut"]
+    assert {r["Statut"] for r in rows} and not {r["Statut"] for r in rows} & english
+    assert [r["Constat"] for r in rows] == [a.rationale for a in audit.assessments]  # findings as written
+    commitments = list(csv.DictReader(io.StringIO(commitments_csv(audit, locale="es"))))
+    assert commitments and all(r["Resultado"] in ("expuesto", "protegido", "depende de las listas", "no exigible")
+                               for r in commitments)
+    book = load_workbook(io.BytesIO(audit_xlsx(audit, locale="es")))
+    assert book.sheetnames == ["Cuadro de evaluación", "Compromisos digitales", "Inventario"]
+    statuses = {row[2] for row in book["Cuadro de evaluación"].iter_rows(min_row=2, values_only=True)}
+    assert statuses and not statuses & english
+    summary = negotiator_summary(audit, "fr")
+    assert summary.startswith("L’accord prend 2 engagements numériques contraignants.") and "Convention de 2005" in summary

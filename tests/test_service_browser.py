@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 
@@ -183,6 +184,17 @@ def test_french_and_spanish_pages_show_no_english_status_words(tmp_path):
                     page.set_viewport_size({"width": 1366, "height": 900})
                 # Guideline texts exist in English only in the reference: marked as such.
                 assert page.locator("#scorecard td.guideline-text[lang=en]").count() == 9
+                # The workbook from this page is in the page's language too.
+                import io
+
+                from openpyxl import load_workbook
+
+                with page.expect_download() as download:
+                    page.click("nav a[href*='format=xlsx']")
+                book = load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+                assert book.sheetnames[0] == {"fr": "Tableau de bord", "es": "Cuadro de evaluación"}[locale]
+                statuses = {row[2] for row in book.worksheets[0].iter_rows(min_row=2, values_only=True)}
+                assert statuses and not statuses & ENGLISH_STATUS_WORDS, statuses
                 context.close()
             browser.close()
     finally:

@@ -79,18 +79,25 @@ _KIND = {"csv": "inventory", "scorecard": "scorecard", "commitments": "commitmen
                                          _MEDIA["xlsx"][0]: {}}}, 409: {"description": "Not ready"}})
 def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
               format: Literal["json", "html", "md", "csv", "scorecard", "commitments", "xlsx"] = "json",
-              download: bool = False):
+              download: bool = False, lang: Literal["en", "fr", "es"] = "en"):
     """The audit as JSON, an HTML or Markdown report, CSV (inventory, scorecard or commitments) or an XLSX workbook.
 
     Spreadsheets and CSV always arrive as attachments; ``download=true`` makes the others attachments too, named
-    after the agreement and the day ("rcep-audit-2026-12-02.html")."""
+    after the agreement and the day ("rcep-audit-2026-12-02.html"). ``lang`` (fr, es) puts the HTML report, the
+    scorecard and commitments CSV and the workbook in French or Spanish: headings and the engine's vocabulary;
+    findings and quoted text stay as written. JSON, Markdown and the inventory CSV keep the stable English keys."""
     from datetime import date
 
     from auditor.report.audit import RENDERERS, download_name
 
     audit = store.get_audit(sessions=sessions, tenant=tenant, doc_id=agreement_id)
     media, extension = _MEDIA[format]
-    body = RENDERERS[format](audit) if format != "json" else audit.model_dump_json()
+    if format == "json":
+        body = audit.model_dump_json()
+    elif format in ("html", "scorecard", "commitments", "xlsx"):
+        body = RENDERERS[format](audit, locale=lang)
+    else:
+        body = RENDERERS[format](audit)
     headers = {}
     if download or format in ("csv", "scorecard", "commitments", "xlsx"):
         name = download_name(audit, _KIND.get(format, "audit"), extension, date.today().isoformat())

@@ -37,35 +37,49 @@ def plural(count: int, word: str, plural_form: str | None = None) -> str:
     return f"{count} {word if count == 1 else (plural_form or word + 's')}"
 
 
-def negotiator_summary(audit: Audit) -> str:
+def negotiator_summary(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
     """What a culture ministry asks first, in plain words: the digital commitments and what protects culture."""
+    words = translations(locale)
+    _, ngettext = words.gettext, words.ngettext
     binding = [r for r in audit.commitments if r.binding]
     by_outcome = {o: [r for r in binding if r.outcome == o] for o in ("shielded", "depends on schedules",
                                                                        "not enforceable", "exposed")}
     if not audit.commitments:
-        parts = ["The agreement makes no digital commitments (customs duties on electronic transmissions, "
-                 "non-discrimination of digital products, data flows, localisation, source code)."]
+        parts = [_("The agreement makes no digital commitments (customs duties on electronic transmissions, "
+                   "non-discrimination of digital products, data flows, localisation, source code).")]
     else:
-        parts = [f"The agreement makes {plural(len(binding), 'binding digital commitment')}"
-                 + (f" (and {plural(len(audit.commitments) - len(binding), 'aim')} that bind no one)"
-                    if len(binding) < len(audit.commitments) else "") + "."]
-        said = {"shielded": "a cultural carve-out covers {n}", "depends on schedules":
-                "for {n}, protection depends on the Parties' reservations (schedules)", "not enforceable":
-                "{n} cannot be enforced through dispute settlement", "exposed": "{n} nothing cultural reaches"}
-        found = [said[o].format(n=plural(len(rs), "commitment")) for o, rs in by_outcome.items() if rs]
+        first = ngettext("The agreement makes %(num)d binding digital commitment",
+                   "The agreement makes %(num)d binding digital commitments", len(binding)) % {"num": len(binding)}
+        aims = len(audit.commitments) - len(binding)
+        if aims:
+            first += " " + ngettext("(and %(num)d aim that binds no one)", "(and %(num)d aims that bind no one)",
+                              aims) % {"num": aims}
+        parts = [first + "."]
+        said = {"shielded": lambda n: ngettext("a cultural carve-out covers %(num)d commitment",
+                                         "a cultural carve-out covers %(num)d commitments", n),
+                "depends on schedules": lambda n: ngettext(
+                    "for %(num)d commitment, protection depends on the Parties' reservations (schedules)",
+                    "for %(num)d commitments, protection depends on the Parties' reservations (schedules)", n),
+                "not enforceable": lambda n: ngettext("%(num)d commitment cannot be enforced through dispute settlement",
+                                                "%(num)d commitments cannot be enforced through dispute settlement", n),
+                "exposed": lambda n: ngettext("%(num)d commitment nothing cultural reaches",
+                                        "%(num)d commitments nothing cultural reaches", n)}
+        found = [said[o](len(rs)) % {"num": len(rs)} for o, rs in by_outcome.items() if rs]
         if found:
-            parts.append("Of these, " + "; ".join(found) + ".")
+            parts.append(_("Of these, %(list)s.") % {"list": "; ".join(found)})
         high = [r for r in by_outcome["exposed"] if r.bite == "high"]
         if high:
-            parts.append("Most exposed: " + ", ".join(f"{r.kind} ({r.citation})" for r in high) + ".")
+            parts.append(_("Most exposed: %(list)s.") % {"list": ", ".join(f"{_(r.kind)} ({r.citation})" for r in high)})
     conv = next((g for g in audit.assessments if g.id == "19.1"), None)
     if conv is not None:
-        parts.append("The 2005 Convention is " + ("named." if conv.status == "addressed" else "not named."))
+        parts.append(_("The 2005 Convention is named.") if conv.status == "addressed" else
+                     _("The 2005 Convention is not named."))
     if audit.coverage and not audit.coverage.complete:
         missing = [m.name for m in audit.coverage.missing if m.kind != "schedules"]
-        parts.append("The text read is incomplete" + (f" ({'; '.join(missing)})" if missing else
-                                                      " (its structure was not fully recognised)")
-                     + ": where it matters, the scorecard says so.")
+        parts.append(_("The text read is incomplete (%(missing)s): where it matters, the scorecard says so.")
+                     % {"missing": "; ".join(missing)} if missing else
+                     _("The text read is incomplete (its structure was not fully recognised): where it matters, the "
+                       "scorecard says so."))
     return " ".join(parts)
 
 
@@ -102,8 +116,35 @@ def _csv(columns: list[str], rows: list[dict]) -> str:
     return buf.getvalue()
 
 
-def commitments_csv(audit: Audit) -> str:
-    return _csv(COMMITMENT_COLUMNS, commitment_rows(audit))
+# Column headings in the reader's language (``locale``); without one the headings are the stable keys above.
+COLUMN_NAMES = {
+    "guideline": N_("Guideline"), "instrument": N_("Instrument"), "status": N_("Status"), "exposure": N_("Exposure"),
+    "finding": N_("Finding"), "decided_by": N_("Decided by"), "evidence": N_("Evidence"), "text": N_("Text"),
+    "commitment": N_("Commitment"), "article": N_("Article"), "pages": N_("Pages"), "binding": N_("Binding"),
+    "bite": N_("Bite"), "outcome": N_("Outcome"), "cultural_carve_out": N_("Cultural carve-out that covers it"),
+    "scope": N_("Scope"), "words": N_("Words"), "provision_id": N_("Provision id"), "title": N_("Title"),
+    "path": N_("Place in the agreement"), "chapter": N_("Chapter"), "annex": N_("Annex"), "labels": N_("Labels"),
+    "exception_scope": N_("Exception scope"), "sectors": N_("Sectors"), "digital_kind": N_("Digital provision"),
+    "ecommerce_topics": N_("E-commerce topics"),
+}
+# Cells whose words are the engine's vocabulary (statuses, outcomes, kinds), translated with the headings.
+_VOCABULARY_COLUMNS = {"status", "exposure", "outcome", "bite", "commitment", "binding", "digital_kind", "exception_scope"}
+BINDING_WORDS = (N_("yes"), N_("no (an aim)"))  # the values of the binding column
+
+
+def localised(columns: list[str], rows: list[dict], locale: str) -> tuple[list[str], list[dict]]:
+    """Headings and vocabulary cells in ``locale``; quoted text, findings and citations as they are."""
+    if locale == DEFAULT_LOCALE or locale not in LOCALES:
+        return columns, rows
+    _ = translations(locale).gettext
+    headings = {c: _(COLUMN_NAMES.get(c, c)) for c in columns}
+    out = [{headings[c]: (_(str(row.get(c))) if c in _VOCABULARY_COLUMNS and row.get(c) else row.get(c, ""))
+            for c in columns} for row in rows]
+    return [headings[c] for c in columns], out
+
+
+def commitments_csv(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
+    return _csv(*localised(COMMITMENT_COLUMNS, commitment_rows(audit), locale))
 
 
 SCORECARD_COLUMNS = ["guideline", "instrument", "status", "exposure", "finding", "decided_by", "evidence", "text"]
@@ -117,19 +158,20 @@ def scorecard_rows(audit: Audit) -> list[dict]:
             for g in audit.assessments]
 
 
-def scorecard_csv(audit: Audit) -> str:
-    return _csv(SCORECARD_COLUMNS, scorecard_rows(audit))
+def scorecard_csv(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
+    return _csv(*localised(SCORECARD_COLUMNS, scorecard_rows(audit), locale))
 
 
-def audit_xlsx(audit: Audit) -> bytes:
+def audit_xlsx(audit: Audit, locale: str = DEFAULT_LOCALE) -> bytes:
     """The audit as a workbook: the scorecard, the digital commitments and the inventory, one sheet each."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
 
+    _ = translations(locale if locale in LOCALES else DEFAULT_LOCALE).gettext
     book = Workbook()
-    sheets = [("Scorecard", SCORECARD_COLUMNS, scorecard_rows(audit)),
-              ("Digital commitments", COMMITMENT_COLUMNS, commitment_rows(audit)),
-              ("Inventory", INVENTORY_COLUMNS, inventory_rows(audit))]
+    sheets = [(_("Scorecard"), *localised(SCORECARD_COLUMNS, scorecard_rows(audit), locale)),
+              (_("Digital commitments"), *localised(COMMITMENT_COLUMNS, commitment_rows(audit), locale)),
+              (_("Inventory"), *localised(INVENTORY_COLUMNS, inventory_rows(audit), locale))]
     for n, (name, columns, rows) in enumerate(sheets):
         sheet = book.active if n == 0 else book.create_sheet()
         sheet.title = name
@@ -298,8 +340,8 @@ def _environment(locale: str = DEFAULT_LOCALE) -> Environment:
     # What stays in English (findings written from the text, guideline texts) says so to screen readers and browsers.
     english = Markup(' lang="en"') if locale != "en" else ""
     env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight,
-                       negotiator_summary=negotiator_summary, commitment_rows=commitment_rows, plural=plural,
-                       locale=locale, english=english)
+                       negotiator_summary=lambda audit: negotiator_summary(audit, locale),
+                       commitment_rows=commitment_rows, plural=plural, locale=locale, english=english)
     return env
 
 
