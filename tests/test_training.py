@@ -21,7 +21,12 @@ def test_training_reproduces_the_shipped_model(tmp_path):
     original = ProvisionClassifier.load(REPO / "models")
     rows = [json.loads(line) for line in (GOLD / "dev.jsonl").read_text().splitlines()][:120]
     items = [ProvisionInput(r["id"], r["text"], r.get("chapter")) for r in rows]
-    assert [r.scores for r in reloaded.predict(items)] == [r.scores for r in original.predict(items)]
+    rebuilt, shipped_predictions = reloaded.predict(items), original.predict(items)
+    assert [r.labels for r in rebuilt] == [r.labels for r in shipped_predictions]
+    # The same scores, to the last unit of their 4 decimals: another release of numpy, SciPy or liblinear
+    # may round the fitted weights differently in the last place, which moves a score by one unit at most.
+    for new, old in zip(rebuilt, shipped_predictions):
+        assert all(abs(new.scores[label] - old.scores[label]) <= 2e-4 for label in old.scores), (new.id, new.scores)
 
 
 def test_cross_validation_is_by_agreement_and_repeatable():
