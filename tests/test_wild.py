@@ -351,7 +351,8 @@ def test_joint_declarations_are_provisions_of_their_own():
     # "Royal CrestCanada No.1 (2020) Agreement on Trade Continuity ... Ottawa, 9 December 2020"
     ("GBR-SGP_NA__2020O.txt", "Free Trade Agreement between the United Kingdom", "2020-12-10"),  # "Crown logo Singapore No. 1"
     ("VTNMUK_2020O.txt", "Free Trade Agreement", "2020-12-29"),  # "... London, 29 December 2020"
-    ("EGY-GBR_NA__2020O.txt", "AGREEMENT ESTABLISHING AN ASSOCIATION BETWEEN THE UNITED KINGDOM", None),  # licence first
+    # Licence first, no date on the cover: the testimonium's "Done in duplicate at Cairo this fifth day of December 2020"
+    ("EGY-GBR_NA__2020O.txt", "AGREEMENT ESTABLISHING AN ASSOCIATION BETWEEN THE UNITED KINGDOM", "2020-12-05"),
 ])
 def test_command_paper_covers_give_the_title_and_the_date_of_signature(name, title, signed):
     """UK command papers open with the crest's alt text, a series number, the licence notice, then the title and

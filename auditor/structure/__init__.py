@@ -21,6 +21,7 @@ from auditor.structure.lines import Builder, Line, flatten
 from auditor.structure.outline import FINAL_CHAPTER, from_outline
 from auditor.structure.report import structure_report
 from auditor.structure.sequence import NumberingSequence
+from auditor.structure.dates import date_signed
 from auditor.structure.titles import TitleReader, cover_date, guess_title
 
 
@@ -46,7 +47,7 @@ def structure(doc: IngestedDocument) -> Agreement:
     if agreement.title is None:
         agreement.title = guess_title(lines, acronyms)
     if agreement.date_signed is None:
-        agreement.date_signed = cover_date(lines)
+        agreement.date_signed = cover_date(lines) or date_signed([ln.text for ln in lines])
     body = skip_table_of_contents(lines)
     agreement = _TextParser(agreement, body, acronyms).parse()
     agreement.incorporates = incorporated_agreements(agreement.text)

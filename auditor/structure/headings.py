@@ -218,13 +218,26 @@ _ACRONYM = re.compile(r"\b[A-Z][A-Z0-9]{1,9}\b")
 
 
 def document_acronyms(lines: list[str]) -> frozenset[str]:
-    """All-caps words the document uses inside ordinary sentences (ASEAN, GATT, WTO): kept when titles are re-cased."""
+    """All-caps words the document uses inside ordinary sentences (ASEAN, GATT, WTO): kept when titles are re-cased.
+
+    A capital word beside another is part of a heading set in capitals ("... REPUBLIC OF MACEDONIA" run into a
+    flattened line), not an acronym, and is not counted."""
     found = set()
     for line in lines:
-        if is_upper_line(line):
+        if is_upper_line(line) or not _ACRONYM.search(line):
             continue
-        found.update(_ACRONYM.findall(line))
+        words = _WORD.findall(line)
+        for i, word in enumerate(words):
+            if not _ACRONYM.fullmatch(word):
+                continue
+            beside = words[max(i - 1, 0):i] + words[i + 1:i + 2]
+            if not any(_CAPITALS.fullmatch(other) for other in beside):
+                found.add(word)
     return frozenset(found)
+
+
+_WORD = re.compile(r"[^\W_]+")
+_CAPITALS = re.compile(r"[A-ZÀ-Ý]{2,}")
 
 
 def _cap(word: str) -> str:

@@ -104,14 +104,23 @@ def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> st
     first_page = lines[0].page
     head: list[str] = []
     for line in lines:
-        if line.page != first_page or len(head) >= 4 or match_heading(line.text) or TOC.match(line.text):
+        text = line.text.strip()
+        # A title page sets "FREE TRADE AGREEMENT / BETWEEN / THE REPUBLIC OF TURKEY / AND / ...": short capital
+        # lines go on; anything else stops after four.
+        long_enough = len(head) >= 8 or (len(head) >= 4 and not (is_upper_line(text) and len(text) <= 60))
+        if line.page != first_page or long_enough or match_heading(text) or TOC.match(text):
             break
-        if _BOILERPLATE.search(line.text):
+        if _BOILERPLATE.search(text):
             continue  # the publisher's licence notice on a cover page
-        if head and (len(line.text) > 160 or (line.text.rstrip().endswith(".") and len(line.text) > 60)):
+        if head and (len(text) > 160 or (text.endswith(".") and len(text) > 60)):
             break  # prose: the title is over, the letter or preamble has begun
-        head.append(line.text)
-    title = tidy_title(" ".join(head), acronyms) if head else None
+        if head and len(text) >= 10 and head[0].lower().startswith(text.lower()):
+            break  # the title again, as a cover page and the first page both set it
+        if head and (_TITLE_STOP.match(text) or (_PREAMBLE_OPENING.match(text) and not CONNECTOR_END.search(head[-1]))):
+            break  # a rule, an editor's note, a date line, a page number, or the preamble naming the Parties
+        head.append(text)
+    title = _first_title(" ".join(head)) if head else None
+    title = tidy_title(title, acronyms) if title else None
     if title:
         # Command-paper covers put an image's alt text and a series number first: "Crown logo Singapore No. 1 (2020)
         # Free Trade Agreement between ...". The title is the instrument's name.
@@ -125,6 +134,26 @@ def guess_title(lines: list[Line], acronyms: frozenset[str] = frozenset()) -> st
 
 
 MAX_TITLE = 240
+# Lines that end a title block: rules, a collection's note, date lines, a bare page or note number.
+_TITLE_STOP = re.compile(r"^(?:_{3,}|-{3,}|\*{3,}|=+$|\d{1,3}$|The following text|Date of (?:signing|signature|ratification"
+                         r"|entry)|Entry into force|(?:Signed|Done|Adopted) (?:at|in|on)\b|PREAMBLE\b|Preamble$)",
+                         re.IGNORECASE)
+# The preamble opens by naming the Parties in sentence case: "The government of Georgia and ...", "The Slovak
+# Republic and the Republic of Latvia, hereinafter ...". A title's own wrapped line ("... between / The
+# Republic of X") follows a connector, which the caller checks.
+_PREAMBLE_OPENING = re.compile(r"^(?:The|THE)\s+(?!(?:[A-Z]{2,}\b))[A-Za-z][a-z]")
+# In a text flattened to one line, the title ends where a rule, the preamble heading, a date line or the
+# preamble's sentence-case opening follows a title in capitals.
+_FLAT_TITLE_END = re.compile(r"\s+(?:_{3,}|PREAMBLE\b|Preamble\b|Date of signing|The following text)"
+                             r"|(?<=[A-Z)])\s+(?=The\s+[A-Z][a-z]+\s+(?:of|and)\b)")
+
+
+def _first_title(text: str) -> str:
+    """The title before whatever a flattened text runs on with (the title repeated after a rule, the preamble)."""
+    m = _FLAT_TITLE_END.search(text)
+    if m and m.start() >= 20 and text[:m.start()].strip():
+        return text[:m.start()].strip()
+    return text
 
 
 def cover_date(lines: list[Line]) -> str | None:
