@@ -81,3 +81,33 @@ def test_rcep_classified_on_two_cores_as_on_one(rcep, alone, monkeypatch):
     one = label_agreement(rcep)
     assert [p.model_dump() for p in two] == [p.model_dump() for p in one]
     assert sum(bool(p.labels) for p in one) > 20
+
+
+def test_a_prefetched_pdf_reads_as_one_read_from_scratch(rcep_pdf, aanzfta_pdf, alone):
+    """The command line starts reading before the engine loads; the pages come out the same."""
+    from auditor import pdfpages
+    from auditor.pipeline import parse_file
+
+    plain = parse_file(rcep_pdf)
+    pdfpages.prefetch(rcep_pdf)
+    assert len(pdfpages._prefetched) == 1
+    prefetched = parse_file(rcep_pdf)
+    assert not pdfpages._prefetched  # taken up
+    assert prefetched.model_dump() == plain.model_dump()
+    # A helper started on another file is stopped, never used.
+    pdfpages.prefetch(aanzfta_pdf)
+    (helper,) = pdfpages._prefetched.values()
+    assert parse_file(rcep_pdf).model_dump() == plain.model_dump()
+    assert not pdfpages._prefetched and not helper.process.is_alive()
+
+
+@pytest.mark.parametrize("content", [b"not a pdf", b"%PDF-1.7 truncated", b""])
+def test_prefetch_leaves_odd_files_to_the_reading_proper(tmp_path, content, alone):
+    from auditor import pdfpages
+
+    odd = tmp_path / "odd.pdf"
+    odd.write_bytes(content)
+    pdfpages.prefetch(odd)
+    pdfpages.prefetch(tmp_path / "missing.pdf")
+    pdfpages.prefetch(tmp_path)
+    assert not pdfpages._prefetched

@@ -44,7 +44,7 @@ def test_a_scanned_page_in_the_half_a_helper_process_reads_is_still_ocrd(tmp_pat
     """Long PDFs are read by two processes (the second half by a forked helper); a scanned page there is OCR'd."""
     import pypdfium2 as pdfium
 
-    from auditor.ingest.pdf import PARALLEL_PAGES
+    from auditor.pdfpages import PARALLEL_PAGES
 
     scanned = scanned_pdf(rcep_chapter12, [4], tmp_path / "one.pdf")
     long = pdfium.PdfDocument.new()

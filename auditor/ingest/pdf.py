@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import shutil
 import subprocess
 import tempfile
@@ -17,145 +16,46 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Literal
 
-from auditor.errors import AuditError, CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument
+from auditor.errors import AuditError, CorruptDocument, EmptyDocument
 from auditor.ingest.clean import RawPage
+from auditor.pdfpages import (
+    PageHelper,
+    looks_scanned,
+    open_pdf,
+    page_count,
+    pdfium_pages,
+    start_helper,
+    take_prefetched,
+)
 
 Engine = Literal["pypdfium2", "pdfplumber"]
 OcrMode = Literal["auto", "always", "never"]
 
-# A page whose text layer has fewer letters than this, and that carries an
-# image, is treated as scanned.
-MIN_TEXT_LETTERS = 40
 OCR_DPI = 300
 # The largest page image OCR renders, in pixels: an A4 page at 300 dpi is 8.7 million. A page declared
 # larger (a 700-byte PDF can declare a 5-metre page) is rendered at a lower resolution instead.
 MAX_RENDER_PIXELS = 60_000_000
 
 
-def _open_pdfium(data: bytes):
-    import pypdfium2 as pdfium
-
-    try:
-        pdf = pdfium.PdfDocument(data)
-    except pdfium.PdfiumError as exc:
-        msg = str(exc).lower()
-        if "password" in msg:
-            raise EncryptedDocument(
-                "The PDF is encrypted and needs a password.",
-                "Remove the password (for example with qpdf --decrypt) and try again.",
-            ) from exc
-        raise CorruptDocument(
-            f"The PDF could not be read ({exc}).",
-            "The file may be truncated or damaged; download or export it again.",
-        ) from exc
-    if len(pdf) == 0:
-        raise EmptyDocument("The PDF has no pages.", "Check that the right file was given.")
-    return pdf
-
-
-def page_count(data: bytes) -> int:
-    return len(_open_pdfium(data))
-
-
-_LETTER = re.compile(r"[^\W\d_]")
-
-
-def _letters(text: str, enough: int = MIN_TEXT_LETTERS) -> int:
-    """Count letters, stopping once there are enough to call the text layer usable."""
-    count = 0
-    for _ in _LETTER.finditer(text):
-        count += 1
-        if count >= enough:
-            break
-    return count
-
-
-def _has_image(page) -> bool:
-    import pypdfium2.raw as pdfium_c
-
-    return any(obj.type == pdfium_c.FPDF_PAGEOBJ_IMAGE for obj in page.get_objects(max_depth=2))
-
-
-def _pdfium_pages(data: bytes, max_pages: int | None = None, *, start: int = 0,
-                  stop: int | None = None) -> Iterator[tuple[int, str, object]]:
-    import pypdfium2 as pdfium
-
-    pdf = _open_pdfium(data)
-    if max_pages is not None and len(pdf) > max_pages:
-        raise DocumentTooLarge(f"The PDF has {len(pdf):,} pages, over the {max_pages:,}-page ceiling.",
-                               "Upload the agreement without its schedules, or raise AUDITOR_MAX_PAGES.")
-    try:
-        for i in range(start, len(pdf) if stop is None else min(stop, len(pdf))):
-            try:
-                page = pdf[i]
-            except pdfium.PdfiumError as exc:
-                raise CorruptDocument(f"Page {i + 1} of the PDF could not be read ({exc}).",
-                                      "The page tree may be damaged; export or download the PDF again.") from exc
-            textpage = page.get_textpage()
-            text = textpage.get_text_range()
-            textpage.close()
-            yield i + 1, text, page
-    finally:
-        pdf.close()
-
-
-PARALLEL_PAGES = 150  # a long PDF's second half is read by a forked helper while this process reads the first
-
-
-class _Helper:
-    """A forked process reading the text layer of pages ``first`` onwards, while the caller reads the others.
-
-    PDFium is not thread-safe, so the second core is used by a process: forked, it shares the loaded
-    library and the PDF bytes, and sends back each page's text and whether it looks scanned.
-    """
-
-    def __init__(self, data: bytes, first: int, max_pages: int | None) -> None:
-        import multiprocessing
-
-        self.data, self.first, self.max_pages = data, first, max_pages
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._run, args=(send,), daemon=True)
-        self.process.start()
-        send.close()
-
-    def _scan(self) -> list[tuple[int, str, bool]]:
-        """(page number, text, looks scanned) of the pages from ``first`` on."""
-        return [(number, text, _letters(text) < MIN_TEXT_LETTERS and _has_image(page))
-                for number, text, page in _pdfium_pages(self.data, self.max_pages, start=self.first)]
-
-    def _run(self, send) -> None:
-        try:
-            send.send(("ok", self._scan()))
-        except Exception as exc:  # noqa: BLE001 - the parent reads these pages itself
-            send.send(("error", repr(exc)))
-        finally:
-            send.close()
-
-    def pages(self, ocr: OcrMode, languages: str, max_pixels: int,
-              on_ocr_page: Callable[[int, int], None] | None = None) -> list[RawPage]:
-        try:
-            status, result = self.receive.recv()
-        except EOFError:
-            status, result = "error", "the helper process ended"
-        self.process.join(timeout=5)
-        if status != "ok":  # read them here, as without a helper
-            result = self._scan()
-        out = []
-        scanned = [number for number, _, looks_scanned in result if looks_scanned and ocr == "auto"]
-        ocr_pages = dict(_ocr_pages(self.data, scanned, languages, max_pixels, on_ocr_page)) if scanned else {}
-        for number, text, _ in result:
-            if number in ocr_pages:
-                ocr_text, confidence = ocr_pages[number]
-                out.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
-            else:
-                out.append(RawPage(number=number, source="text-layer", text=text))
-        return out
+def _helper_pages(helper: PageHelper, ocr: OcrMode, languages: str, max_pixels: int,
+                  on_ocr_page: Callable[[int, int], None] | None = None) -> list[RawPage]:
+    """The helper's pages as RawPage records; its scanned pages are OCR'd here (Tesseract is a process of its own)."""
+    result = helper.scanned()
+    scanned = [number for number, _, looks in result if looks and ocr == "auto"]
+    ocr_pages = dict(_ocr_pages(helper.data, scanned, languages, max_pixels, on_ocr_page)) if scanned else {}
+    out = []
+    for number, text, _ in result:
+        if number in ocr_pages:
+            ocr_text, confidence = ocr_pages[number]
+            out.append(RawPage(number=number, source="ocr", text=ocr_text, ocr_confidence=confidence))
+        else:
+            out.append(RawPage(number=number, source="text-layer", text=text))
+    return out
 
 
 def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int,
                on_ocr_page: Callable[[int, int], None] | None = None) -> Iterator[tuple[int, tuple]]:
-    pdf = _open_pdfium(data)
+    pdf = open_pdf(data)
     try:
         for number in numbers:
             if on_ocr_page is not None:
@@ -163,22 +63,6 @@ def _ocr_pages(data: bytes, numbers: list[int], languages: str, max_pixels: int,
             yield number, _ocr_page(pdf[number - 1], languages, max_pixels)
     finally:
         pdf.close()
-
-
-def _start_helper(data: bytes, max_pages: int | None) -> _Helper | None:
-    """A helper for long PDFs where a second core is spare (``auditor.parallel``)."""
-    from auditor import parallel
-
-    # The child only reads pages through PDFium, loaded before the fork: safe beside the model-loading thread.
-    if not parallel.spare_core(threads_ok=True):
-        return None
-    count = page_count(data)
-    if count < PARALLEL_PAGES or (max_pages is not None and count > max_pages):
-        return None
-    try:
-        return _Helper(data, count * 2 // 5, max_pages)
-    except (OSError, AssertionError, ValueError):  # no process to spare: read the pages here
-        return None
 
 
 def _pdfplumber_texts(data: bytes) -> list[str]:
@@ -270,14 +154,18 @@ def read_pdf(
     (page number, page count) before each page goes to OCR, the slow part a reader waits for."""
     pages: list[RawPage] = []
     plumber_texts = _pdfplumber_texts(data) if engine == "pdfplumber" else None
-    helper = _start_helper(data, max_pages) if engine == "pypdfium2" and ocr != "always" else None
+    prefetched = take_prefetched(data)  # started by the command before the engine loaded
+    if engine == "pypdfium2" and ocr != "always":
+        helper = prefetched or start_helper(data, max_pages)
+    else:
+        helper = None
+        if prefetched is not None:
+            prefetched.stop()
     count = None
-    for number, text, page in _pdfium_pages(data, max_pages, stop=helper.first if helper else None):
+    for number, text, page in pdfium_pages(data, max_pages, stop=helper.first if helper else None):
         if plumber_texts is not None:
             text = plumber_texts[number - 1]
-        scanned = ocr == "always" or (
-            ocr == "auto" and _letters(text) < MIN_TEXT_LETTERS and _has_image(page)
-        )
+        scanned = ocr == "always" or (ocr == "auto" and looks_scanned(text, page))
         if scanned:
             if on_ocr_page is not None:
                 count = count or page_count(data)
@@ -287,7 +175,7 @@ def read_pdf(
         else:
             pages.append(RawPage(number=number, source="text-layer", text=text))
     if helper is not None:
-        pages += helper.pages(ocr, ocr_languages, max_render_pixels, on_ocr_page)
+        pages += _helper_pages(helper, ocr, ocr_languages, max_render_pixels, on_ocr_page)
     if not any(p.text.strip() for p in pages) and any(p.source == "ocr" for p in pages):
         raise EmptyDocument("The PDF's pages are images in which OCR found no text.",
                             "Check that the scan is of the agreement and legible.")
