@@ -526,8 +526,48 @@ def keys_revoke(key_id: Annotated[str, typer.Argument(help="Key id from `auditor
     typer.echo(f"revoked {key_id}")
 
 
+def _prefetch_argv(argv: list[str]) -> None:
+    """``auditor audit|parse x.pdf``: the helper starts reading before Typer and the engine load (~0.15 s)."""
+    if len(argv) < 2 or argv[0] not in ("audit", "parse") or "--help" in argv:
+        return
+    if "pdfplumber" in argv or "always" in argv:  # --engine pdfplumber, --ocr always: no helper there
+        return
+    path = next((a for a in argv[1:] if not a.startswith("-") and a.lower().endswith(".pdf")), None)
+    if path:
+        from auditor.pdfpages import prefetch
+
+        prefetch(path)
+
+
+# Commands after which nothing is left to tear down but memory: the process ends without the interpreter's
+# finalisation, which would free a whole audit object by object (~40 ms on RCEP, a tenth of the audit after reading).
+QUICK_EXIT = ("audit", "parse")
+
+
 def main() -> None:  # console-script entry point
-    app()
+    argv = sys.argv[1:]
+    _prefetch_argv(argv)
+    try:
+        app()
+    except SystemExit as done:
+        code = done.code
+    else:
+        code = 0
+    if argv and argv[0] in QUICK_EXIT:
+        import logging
+        import os
+
+        from auditor.pdfpages import stop_prefetched
+
+        stop_prefetched()  # a helper the command never took up (it failed before reading)
+        logging.shutdown()
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (BrokenPipeError, OSError, ValueError):  # a reader that closed the pipe (| head) wants no more
+                pass
+        os._exit(code if isinstance(code, int) else (0 if code is None else 1))
+    raise SystemExit(code)
 
 
 if __name__ == "__main__":

@@ -23,7 +23,7 @@ PARALLEL_PAGES = 150  # from this many pages on, a forked helper reads the later
 # The share of pages the helper reads: more than half, since this process also cleans the pages and
 # loads the models meanwhile; more still when it starts before the engine is imported.
 HELPER_SHARE = 0.6
-PREFETCH_SHARE = 0.7
+PREFETCH_SHARE = 0.8
 
 
 def open_pdf(data: bytes):
@@ -176,7 +176,7 @@ def prefetch(path: str | os.PathLike[str], max_bytes: int = 200 * 2**20) -> None
         if not file.is_file() or file.stat().st_size > max_bytes:
             return
         data = file.read_bytes()
-        if not data.startswith(b"%PDF"):
+        if not data.startswith(b"%PDF") or _key(data) in _prefetched:
             return
         helper = start_helper(data, None, share=PREFETCH_SHARE)
     except Exception:  # noqa: BLE001 - the reading proper will say what is wrong
@@ -190,7 +190,11 @@ def take_prefetched(data: bytes) -> PageHelper | None:
     if not _prefetched:
         return None
     helper = _prefetched.pop(_key(data), None)
-    for other in _prefetched.values():
-        other.stop()
-    _prefetched.clear()
+    stop_prefetched()
     return helper
+
+
+def stop_prefetched() -> None:
+    for helper in _prefetched.values():
+        helper.stop()
+    _prefetched.clear()

@@ -76,7 +76,7 @@ def _required(items) -> frozenset[str] | None:
                 options |= found
             if options and len(options) <= MAX_PREFIXES:
                 best = _better(best, frozenset(options))
-        elif op is SUBPATTERN and not av[1] and not av[2]:  # a group that changes no flag
+        elif op is SUBPATTERN and not av[1] & ~re.IGNORECASE and not av[2]:  # a group, or a (?i:...) one
             best = _better(best, _required(av[3]))
         elif op in (MAX_REPEAT, MIN_REPEAT) and av[0] >= 1:
             best = _better(best, _required(av[2]))
@@ -96,7 +96,7 @@ def required_literals(pattern: str, flags: int = 0) -> tuple[str, ...] | None:
     literals = _required(tree.data)
     if not literals or min(map(len, literals)) < MIN_LITERAL:
         return None
-    if tree.state.flags & re.IGNORECASE:
+    if folds_case(pattern, flags):
         literals = frozenset(p.translate(_FOLDS).lower() for p in literals)
     # A literal that holds another is implied by it: test the shorter only.
     kept = sorted(literals, key=len)
@@ -123,6 +123,12 @@ def _lowered(text: str) -> str:
         _LOWERED[text] = low
         _LOWERED_CHARS[0] += len(text)
     return low
+
+
+def folds_case(pattern: str, flags: int = 0) -> bool:
+    """Whether the gate compares lower-cased: the pattern, or any group in it, ignores case. (Lower-casing both
+    sides only ever lets more texts through, so a partly case-sensitive pattern is gated safely this way.)"""
+    return bool(flags & re.IGNORECASE) or "(?i" in pattern
 
 
 MIN_ALTERNATIVES = 4  # a shorter alternation is searched whole
@@ -168,7 +174,7 @@ class GatedPattern:
     def __init__(self, pattern: str, flags: int = 0) -> None:
         self.regex = re.compile(pattern, flags)
         self.literals = required_literals(pattern, flags)
-        self.ignore_case = bool(self.regex.flags & re.IGNORECASE)
+        self.ignore_case = folds_case(pattern, self.regex.flags)
         self.branches: list[GatedPattern] | None = None
         if self.regex.groups == 0 and not pattern.startswith("(?") and not flags & re.VERBOSE:
             parts = top_level_alternatives(pattern)

@@ -20,8 +20,11 @@ def _gated_patterns() -> list[tuple[str, textscan.GatedPattern]]:
         if info.name.startswith(("auditor.cli", "auditor.__main__")):
             continue
         module = importlib.import_module(info.name)
-        out += [(f"{info.name}.{name}", value) for name, value in vars(module).items()
-                if isinstance(value, textscan.GatedPattern)]
+        for name, value in vars(module).items():
+            if isinstance(value, textscan.GatedPattern):
+                out.append((f"{info.name}.{name}", value))
+            elif isinstance(value, (list, tuple)):  # a family of patterns tried in turn
+                out += [(f"{info.name}.{name}[{i}]", v) for i, v in enumerate(value) if isinstance(v, textscan.GatedPattern)]
     return out
 
 
@@ -34,7 +37,9 @@ def _texts() -> list[str]:
         agreement = parse_file(path)
         texts += [provision.text for provision in agreement.provisions]
     # Letters that re.IGNORECASE folds but str.lower keeps apart.
-    texts += ["NOTHİNG İN THİS AGREEMENT SHALL APPLY to CULTURAL İNDUSTRİES", "the ſcope of this Chapter",
+    texts += ["The provisions of the EU-Korea FTA are incorporated by reference into this Agreement, mutatis mutandis.",
+              '"Incorporated Agreement" means the provisions of the CETA as incorporated by Article 2.',
+              "NOTHİNG İN THİS AGREEMENT SHALL APPLY to CULTURAL İNDUSTRİES", "the ſcope of this Chapter",
               "nothıng ın this Agreement shall be construed"]
     return texts
 

@@ -20,7 +20,7 @@ CHECKED = [
     ("LVA-SVK_SLV__1996O.txt", "Free Trade Agreement Between the Slovak Republic and the Republic of Latvia",
      "1996-04-19"),  # "this 19th day of April one thousand nine hundred and ninety six"
     ("ARM-KGZ_KYR__1994O.txt", "Free Trade Agreement Between the Kyrgyz Republic and Armenia", "1994-07-04"),
-    ("USA-VNM_NA__2000O.txt", "Agreement Between the United States of America and the Socialist Republic of VIETNAM "
+    ("USA-VNM_NA__2000O.txt", "Agreement Between the United States of America and the Socialist Republic of Vietnam "
                               "on Trade Relations", "2000-07-13"),  # one line: title, then "The Government of ..."
     ("TKM-UKR_UKR__1994O.txt", "Free Trade Agreement Between Ukraine and Turkmenistan", "1994-11-05"),
     ("MUS-TUR_NA__2011O.txt", "Free Trade Agreement Between the Republic of Turkey and the Republic of Mauritius",

@@ -224,20 +224,13 @@ def document_acronyms(lines: list[str]) -> frozenset[str]:
     flattened line), not an acronym, and is not counted."""
     found = set()
     for line in lines:
-        if is_upper_line(line) or not _ACRONYM.search(line):
+        if is_upper_line(line):
             continue
-        words = _WORD.findall(line)
-        for i, word in enumerate(words):
-            if not _ACRONYM.fullmatch(word):
-                continue
-            beside = words[max(i - 1, 0):i] + words[i + 1:i + 2]
-            if not any(_CAPITALS.fullmatch(other) for other in beside):
-                found.add(word)
+        found.update(_ISOLATED_ACRONYM.findall(line))
     return frozenset(found)
 
 
-_WORD = re.compile(r"[^\W_]+")
-_CAPITALS = re.compile(r"[A-ZÀ-Ý]{2,}")
+_ISOLATED_ACRONYM = re.compile(r"(?<![A-ZÀ-Ý]\s)\b[A-Z][A-Z0-9]{1,9}\b(?!\s[A-ZÀ-Ý]{2})")
 
 
 def _cap(word: str) -> str:

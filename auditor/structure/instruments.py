@@ -11,22 +11,23 @@ from __future__ import annotations
 
 import re
 
+from auditor import textscan
 from auditor.model import Amendment
 
 _NAME = r"(?P<name>[A-Z][\w.\-–’' ]{1,80}?)"
 INCORPORATION = [
     # "The provisions of the EU-Central America Agreement at the time of signature of this Agreement (whether or not
     # the provisions are in force) are incorporated by reference into ...": a qualifier may stand between.
-    re.compile(r"(?i:provisions of (?:the )?)" + _NAME + r"(?:(?:,|\s+(?=(?i:at|as|in|which|whether)\b|\())[^.;]{0,300}?)?"
+    textscan.compile(r"(?i:provisions of (?:the )?)" + _NAME + r"(?:(?:,|\s+(?=(?i:at|as|in|which|whether)\b|\())[^.;]{0,300}?)?"
                r"\s+(?i:(?:are|is|shall be)\s+(?:hereby\s+)?"
                r"incorporated\s+(?:by reference\s+)?into)"),
-    re.compile(r"(?i:Incorporated Agreement[”\"]?\s+means\s+the\s+(?:[\w\-]+\s+)?provisions of (?:the )?)" + _NAME
+    textscan.compile(r"(?i:Incorporated Agreement[”\"]?\s+means\s+the\s+(?:[\w\-]+\s+)?provisions of (?:the )?)" + _NAME
                + r"\s+(?i:as\s+incorporated)"),
     # '"Incorporated Agreements" means the EU-Israel Trade Agreements to the extent incorporated'; the article
     # heading "Incorporation of the EU-Jordan Agreements".
-    re.compile(r"(?i:Incorporated Agreements?[”\"]?\s+means\s+(?:the\s+provisions\s+of\s+)?(?:the\s+)?)" + _NAME
+    textscan.compile(r"(?i:Incorporated Agreements?[”\"]?\s+means\s+(?:the\s+provisions\s+of\s+)?(?:the\s+)?)" + _NAME
                + r"\s+(?i:(?:to the extent|as)\s+incorporated)"),
-    re.compile(r"(?i:\bincorporation of (?:the )?)(?P<name>[A-Z][\w.\-–’' ]{1,60}?(?:Agreements?|FTA|EPA|EPPCCA|CETA))"
+    textscan.compile(r"(?i:\bincorporation of (?:the )?)(?P<name>[A-Z][\w.\-–’' ]{1,60}?(?:Agreements?|FTA|EPA|EPPCCA|CETA))"
                r"(?=\s+(?:The|1\.|\(|ARTICLE|Article)\b|\s*$)", re.MULTILINE),
 ]
 # Multilateral texts whose articles agreements routinely incorporate ("Article III of the GATT 1994 ... is
@@ -35,7 +36,7 @@ _BORROWED_RULE = re.compile(r"\b(GATT|WTO|GATS|TRIPS|TBT|SPS|Article|Articles|pa
                             r"|Marrakesh)\b", re.IGNORECASE)
 _TARGET = re.compile(r"(?:Article|Articles|Annex|Appendix|Paragraph|Paragraphs)\s+[\w.\-]+(?:\([\w.]+\))*",
                      re.IGNORECASE)
-_ACTION = re.compile(r"\b(?:(?:is|are|shall be)\s+(?P<verb>replaced|substituted|deleted|amended|inserted)|(?P<sub>substitute))\b",
+_ACTION = textscan.compile(r"\b(?:(?:is|are|shall be)\s+(?P<verb>replaced|substituted|deleted|amended|inserted)|(?P<sub>substitute))\b",
                      re.IGNORECASE)
 MAX_AMENDMENTS = 500
 
