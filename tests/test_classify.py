@@ -436,3 +436,16 @@ def test_classify_cli_detects_spanish_without_the_language_field(tmp_path):
         fn = sum(len(set(r["labels"]) - set(predicted[r["id"]]["labels"])) for r in rows)
         scores[told] = 2 * tp / (2 * tp + fp + fn)
     assert scores[False] == scores[True] > 0.85
+
+
+def test_gold_files_without_the_language_field_are_evaluated_in_their_language(tmp_path):
+    """`auditor evaluate` reads gold lines as `classify` does: no language field, the detected one."""
+    from auditor.classify.gold import load_gold
+
+    told = load_gold(shared_file(GOLD / "es.jsonl"))
+    bare = tmp_path / "es-bare.jsonl"
+    bare.write_text("".join(json.dumps({k: v for k, v in json.loads(line).items() if k != "language"},
+                                       ensure_ascii=False) + "\n"
+                            for line in (GOLD / "es.jsonl").read_text().splitlines()), encoding="utf-8")
+    assert [g.item.language for g in load_gold(bare)] == [g.item.language for g in told] == ["es"] * len(told)
+    assert {g.item.language for g in load_gold(GOLD / "dev.jsonl")} == {"en"}  # the English splits stay English

@@ -20,6 +20,9 @@ class GoldProvision:
 
 
 def load_gold(path: Path) -> list[GoldProvision]:
+    """Hand-coded provisions; a line without ``language`` gets the one detected from its text, as in ``classify``."""
+    from auditor.ingest.language import detect_language
+
     if not path.exists():
         raise InputNotFound(f"No such gold file: {path}")
     out = []
@@ -30,7 +33,7 @@ def load_gold(path: Path) -> list[GoldProvision]:
             row = json.loads(line)
             out.append(GoldProvision(
                 item=ProvisionInput(id=row["id"], text=row["text"], chapter=row.get("chapter"),
-                                    language=row.get("language", "en")),
+                                    language=row.get("language") or detect_language(row["text"])),
                 labels=list(row.get("labels", [])),
                 treaty=str(row.get("treaty", row["id"])),
             ))
