@@ -544,7 +544,9 @@ def _prefetch_argv(argv: list[str]) -> None:
 QUICK_EXIT = ("audit", "parse")
 
 
-def main() -> None:  # console-script entry point
+def main(quick_exit: bool = True) -> None:
+    """The console script. ``quick_exit=False`` returns to the caller instead (a program that inspects the
+    process after a command, as tests/test_imports.py does)."""
     argv = sys.argv[1:]
     _prefetch_argv(argv)
     try:
@@ -553,7 +555,7 @@ def main() -> None:  # console-script entry point
         code = done.code
     else:
         code = 0
-    if argv and argv[0] in QUICK_EXIT:
+    if quick_exit and argv and argv[0] in QUICK_EXIT:
         import logging
         import os
 

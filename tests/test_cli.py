@@ -282,3 +282,20 @@ def test_a_spreadsheet_is_not_written_to_the_terminal():
                            "--no-precedents", "-f", "xlsx"], capture_output=True, text=True, cwd=REPO, timeout=300)
     assert proc.returncode != 0 and proc.stdout == ""
     assert "A spreadsheet cannot be written to the terminal. Name a file with -o audit.xlsx." in proc.stderr
+
+
+def test_audit_ends_quickly_yet_writes_everything_and_keeps_its_exit_code(tmp_path):
+    """After `audit` the process skips the interpreter's teardown (os._exit): the output file is complete,
+    a closed pipe is no error, and a failure keeps its exit code and message."""
+    sample = REPO / "agreements" / "cemac-1994.tota.xml"
+    out = tmp_path / "a.json"
+    done = subprocess.run([sys.executable, "-m", "auditor", "audit", str(sample), "-o", str(out)],
+                          capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["assessments"]
+    piped = subprocess.run(f"{sys.executable} -m auditor audit {sample} -f md | head -c 20", shell=True,
+                           capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert piped.stdout.startswith("# ") and "Traceback" not in piped.stderr
+    missing = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path / "none.pdf")],
+                             capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert missing.returncode == 2 and missing.stderr.startswith("error: No such file")

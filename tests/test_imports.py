@@ -20,7 +20,7 @@ PROBE = (
     "from auditor.cli import main\n"
     "sys.argv = ['auditor', *{args!r}]\n"
     "try:\n"
-    "    main()\n"
+    "    main(quick_exit=False)\n"
     "except SystemExit as exc:\n"
     "    assert not exc.code, exc.code\n"
     "roots = sorted({{m.split('.')[0] for m in sys.modules}})\n"

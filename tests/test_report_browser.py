@@ -32,6 +32,14 @@ def test_rcep_html_report_in_chromium(tmp_path, rcep):
             rows = page.locator("#scorecard tbody tr")
             assert rows.count() == 9
             assert page.locator("#g-19\\.4 .status").inner_text() == "depends on schedules"
+            # The negotiator's table: RCEP's three digital commitments, none reached by a cultural carve-out.
+            negotiator = page.locator("#negotiator tbody tr")
+            assert negotiator.count() == 3
+            for n, article in enumerate(("Article 12.11", "Article 12.14", "Article 12.15")):
+                row = negotiator.nth(n)
+                assert article in row.inner_text()
+                assert row.locator("td.carve-out strong.none").inner_text() == "none"
+            assert "depends on schedules" in negotiator.nth(1).locator("td.carve-out").inner_text()
             commitments = page.locator("#commitments tbody tr")
             assert commitments.count() == 3  # 12.11, 12.14, 12.15, each with what reaches it
             assert "Article 12.3" in commitments.nth(1).inner_text() and "dispute settlement" in \

@@ -84,27 +84,28 @@ def negotiator_summary(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
 
 
 def commitment_rows(audit: Audit) -> list[dict]:
-    """The negotiator's table: each digital commitment, where it is, and the cultural carve-out that covers it."""
+    """The negotiator's table: each digital commitment, where it is, and the cultural carve-out that covers it.
+
+    Only a cultural clause is a cultural carve-out; what else limits the commitment (the Parties' schedules,
+    an exclusion from dispute settlement) is said beside it, not in its place."""
     by_id = {p.id: p for p in audit.provisions}
     rows = []
     for r in audit.commitments:
         p = by_id.get(r.commitment)
         cover = next((t for t in r.tests if t.found and t.effect == "shields"), None)
-        schedules = next((t for t in r.tests if t.found and t.effect == "depends on schedules"), None)
-        if cover:
-            carve_out, scope, words = cover.citation or "", cover.note, cover.words or ""
-        elif schedules:
-            carve_out, scope, words = f"depends on schedules ({schedules.citation})", schedules.note, schedules.words or ""
-        else:
-            carve_out, scope, words = "none", "", ""
+        others = [t for t in r.tests if t.found and t.effect in ("depends on schedules", "not enforceable")]
         rows.append({"commitment": r.kind, "article": r.citation, "pages": p.pages if p else "",
                      "binding": "yes" if r.binding else "no (an aim)", "bite": r.bite, "outcome": r.outcome,
-                     "cultural_carve_out": carve_out, "scope": scope, "words": words, "provision_id": r.commitment})
+                     "cultural_carve_out": (cover.citation or "") if cover else "none",
+                     "scope": cover.note if cover else "", "words": (cover.words or "") if cover else "",
+                     "other_protection": "; ".join(f"{t.effect}: {t.citation}" if t.citation else t.effect
+                                                   for t in others),
+                     "provision_id": r.commitment})
     return rows
 
 
 COMMITMENT_COLUMNS = ["commitment", "article", "pages", "binding", "bite", "outcome", "cultural_carve_out", "scope",
-                      "words", "provision_id"]
+                      "words", "other_protection", "provision_id"]
 
 
 def _csv(columns: list[str], rows: list[dict]) -> str:
@@ -122,7 +123,8 @@ COLUMN_NAMES = {
     "finding": N_("Finding"), "decided_by": N_("Decided by"), "evidence": N_("Evidence"), "text": N_("Text"),
     "commitment": N_("Commitment"), "article": N_("Article"), "pages": N_("Pages"), "binding": N_("Binding"),
     "bite": N_("Bite"), "outcome": N_("Outcome"), "cultural_carve_out": N_("Cultural carve-out that covers it"),
-    "scope": N_("Scope"), "words": N_("Words"), "provision_id": N_("Provision id"), "title": N_("Title"),
+    "scope": N_("Scope"), "words": N_("Words"), "other_protection": N_("Other limits on the commitment"),
+    "provision_id": N_("Provision id"), "title": N_("Title"),
     "path": N_("Place in the agreement"), "chapter": N_("Chapter"), "annex": N_("Annex"), "labels": N_("Labels"),
     "exception_scope": N_("Exception scope"), "sectors": N_("Sectors"), "digital_kind": N_("Digital provision"),
     "ecommerce_topics": N_("E-commerce topics"),
@@ -257,6 +259,8 @@ def audit_markdown(audit: Audit) -> str:
         lines += ["| Digital commitment | Article | Cultural carve-out that covers it | Outcome |", "| --- | --- | --- | --- |"]
         for row in rows:
             carve = "**none**" if row["cultural_carve_out"] == "none" else md_text(row["cultural_carve_out"])
+            if row["other_protection"]:
+                carve += f" (other limits: {md_text(row['other_protection'])})"
             lines.append(f"| {md_text(row['commitment'])} ({row['bite']} bite) | {md_text(row['article'])} "
                          f"{row['pages']} | {carve} | {row['outcome']} |")
         lines.append("")
