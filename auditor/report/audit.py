@@ -100,6 +100,7 @@ def commitment_rows(audit: Audit) -> list[dict]:
                      "scope": cover.note if cover else "", "words": (cover.words or "") if cover else "",
                      "other_protection": "; ".join(f"{t.effect}: {t.citation}" if t.citation else t.effect
                                                    for t in others),
+                     "others": [(t.effect, t.citation or "") for t in others],  # the same, for the pages
                      "provision_id": r.commitment})
     return rows
 
@@ -111,7 +112,7 @@ COMMITMENT_COLUMNS = ["commitment", "article", "pages", "binding", "bite", "outc
 def _csv(columns: list[str], rows: list[dict]) -> str:
     """CSV with formula-looking cells neutralised (a spreadsheet must not run what a treaty text says)."""
     buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n")
+    writer = csv.DictWriter(buf, fieldnames=columns, lineterminator="\n", extrasaction="ignore")
     writer.writeheader()
     writer.writerows(csv_rows(rows))
     return buf.getvalue()
