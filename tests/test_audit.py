@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 
 import jsonschema
 import pytest
@@ -98,6 +99,12 @@ def test_rcep_precedents_from_other_agreements(rcep_audit):
     assert all(p.agreement != rcep_audit.agreement.title and p.year and p.article and p.text for p in for_customs)
     assert for_customs == sorted(for_customs, key=lambda p: -p.relevance)
     assert len({p.agreement for p in for_customs}) == 3
+    # For each digital commitment no cultural clause reaches (12.11, 12.14, 12.15), the first precedent offered is a
+    # cultural carve-out of another agreement that reaches digital trade: its words are about e-commerce or digital products.
+    for gap in ("art-12.11", "art-12.14", "art-12.15"):
+        first = next(p for p in rcep_audit.precedents if p.gap == gap)
+        assert "cultural_exception" in first.labels and first.agreement != rcep_audit.agreement.title
+        assert re.search(r"electronic commerce|e-commerce|digital product|electronic transmission", first.text, re.I), gap
 
 
 def test_eu_korea_convention_and_audiovisual_exclusions(eu_korea):
