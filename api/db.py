@@ -8,6 +8,7 @@ from pathlib import Path
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
     DateTime,
     ForeignKey,
     Integer,
@@ -72,6 +73,7 @@ class Document(Base):
     # protocol published separately), and the Parties when the text does not name them.
     read_with: Mapped[list | None] = mapped_column(JSON, nullable=True)
     parties: Mapped[list | None] = mapped_column(JSON, nullable=True)
+    require_treaty: Mapped[bool | None] = mapped_column(Boolean, nullable=True)  # refuse what is not an agreement
     # A reader's corrections of what was read ({"title": ..., "date_signed": ...}); the audit keeps what was read.
     edits: Mapped[dict | None] = mapped_column(JSON, nullable=True)
 

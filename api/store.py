@@ -123,9 +123,12 @@ def end_session(*, sessions: sessionmaker, session_id: str) -> None:
 # ---------------------------------------------------------------- uploads
 
 
-def document_id(tenant: str, sha256: str, read_with: list[str] | None = None, parties: list[str] | None = None) -> str:
-    """One document per tenant and content; read with other documents or for set Parties, it is another audit."""
+def document_id(tenant: str, sha256: str, read_with: list[str] | None = None, parties: list[str] | None = None,
+                require_treaty: bool = False) -> str:
+    """One document per tenant and content; read with other documents, for set Parties or only if it is an
+    agreement, it is another audit."""
     options = f"\0{','.join(read_with or [])}\0{','.join(parties or [])}" if (read_with or parties) else ""
+    options += "\0treaty" if require_treaty else ""
     return hashlib.sha256(f"{tenant}\0{sha256}{options}".encode()).hexdigest()[:32]
 
 
@@ -191,9 +194,9 @@ def spool_upload(stream, *, max_bytes: int, directory: Path) -> tuple[Path, str,
 
 def register_upload(*, sessions: sessionmaker, files_dir: Path, tenant: str, spooled: Path, sha256: str, size: int,
                     filename: str, fmt: str, pages: int | None, read_with: list[str] | None = None,
-                    parties: list[str] | None = None) -> tuple[Document, Job, bool]:
+                    parties: list[str] | None = None, require_treaty: bool = False) -> tuple[Document, Job, bool]:
     """Store an upload once per tenant, content and audit options. Returns (document, its latest job, created)."""
-    doc_id = document_id(tenant, sha256, read_with, parties)
+    doc_id = document_id(tenant, sha256, read_with, parties, require_treaty)
     with sessions.begin() as s:
         existing = s.get(Document, doc_id)
         if existing is not None:
@@ -208,7 +211,8 @@ def register_upload(*, sessions: sessionmaker, files_dir: Path, tenant: str, spo
         files_dir.mkdir(parents=True, exist_ok=True)
         os.replace(spooled, target)
         doc = Document(id=doc_id, tenant=tenant, sha256=sha256, filename=filename, format=fmt, size=size, pages=pages,
-                       status="queued", read_with=read_with or None, parties=parties or None)
+                       status="queued", read_with=read_with or None, parties=parties or None,
+                       require_treaty=require_treaty or None)
         job = Job(id=secrets.token_hex(16), document_id=doc_id, tenant=tenant, status="queued", attempts=0)
         s.add(doc)
         s.flush()
@@ -435,11 +439,13 @@ def _aware(when: datetime | None) -> datetime | None:
     return when.replace(tzinfo=timezone.utc) if when is not None and when.tzinfo is None else when
 
 
-def audit_options(*, sessions: sessionmaker, doc_id: str) -> tuple[list[str], list[str] | None]:
-    """(documents to read with it, Parties set by the user) of a queued document."""
+def audit_options(*, sessions: sessionmaker, doc_id: str) -> tuple[list[str], list[str] | None, bool]:
+    """(documents to read with it, Parties set by the user, agreements only) of a queued document."""
     with sessions() as s:
         doc = s.get(Document, doc_id)
-        return (list(doc.read_with or []), list(doc.parties) if doc and doc.parties else None) if doc else ([], None)
+        if doc is None:
+            return [], None, False
+        return list(doc.read_with or []), list(doc.parties) if doc.parties else None, bool(doc.require_treaty)
 
 
 def check_read_with(*, sessions: sessionmaker, tenant: str, ids: list[str]) -> list[str]:

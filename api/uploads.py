@@ -40,7 +40,10 @@ UPLOAD_BODY = {"requestBody": {"required": True, "content": {"multipart/form-dat
         "read_with": {"type": "string", "description": "Ids of earlier uploads to read with this one, comma-separated: "
                       "the agreement it incorporates by reference, a protocol or schedules published separately."},
         "parties": {"type": "string", "description": "The Parties' ISO 3166 alpha-3 codes, comma-separated (EUR for "
-                    "the European Union), when the text does not name them."}}}}}}}
+                    "the European Union), when the text does not name them."},
+        "require_treaty": {"type": "string", "enum": ["true", "false"], "description": "true: fail the job with the "
+                           "reason if the document does not read as an agreement, instead of auditing it with a "
+                           "warning."}}}}}}}
 
 
 class MalformedUpload(AuditError):
@@ -192,7 +195,10 @@ def audit_options(fields: dict[str, str], *, sessions, tenant: str) -> tuple[lis
         if bad:
             raise MalformedUpload(f"'parties' has codes that are not ISO 3166 alpha-3: {', '.join(bad)}.",
                                   "Use three letters such as JPN, AUS or KOR; EUR stands for the European Union.")
-    return read_with, parties
+    flag = fields.get("require_treaty", "").strip().lower()
+    if flag not in ("", "true", "false", "on", "1", "0"):
+        raise MalformedUpload(f"'require_treaty' is {flag!r}.", "Send true or false.")
+    return read_with, parties, flag in ("true", "on", "1")
 
 
 MAX_READ_WITH = 5
@@ -201,14 +207,15 @@ MAX_READ_WITH = 5
 def accept_upload(upload: ReceivedUpload, *, request: Request, settings: Settings, sessions, tenant: str):
     """Register a received upload and queue its audit; refuse it if it is junk or over the tenant's quota."""
     try:
-        read_with, parties = audit_options(upload.fields, sessions=sessions, tenant=tenant)
+        read_with, parties, require_treaty = audit_options(upload.fields, sessions=sessions, tenant=tenant)
         fmt = sniff(upload)
         store.check_storage_quota(sessions=sessions, tenant=tenant, adding=upload.size,
                                   max_bytes=settings.tenant_max_bytes)
         doc, job, created = store.register_upload(sessions=sessions, files_dir=settings.files_dir, tenant=tenant,
                                                   spooled=upload.path, sha256=upload.sha256, size=upload.size,
                                                   filename=upload.filename, fmt=fmt, pages=None,
-                                                  read_with=read_with, parties=parties)
+                                                  read_with=read_with, parties=parties,
+                                                  require_treaty=require_treaty)
     finally:
         upload.discard()  # moved into files/ when registered; otherwise removed
     request.app.state.supervisor.notify()

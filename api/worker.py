@@ -70,7 +70,7 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
 
     from auditor.classify import load_classifier
     from auditor.errors import AuditError
-    from auditor.pipeline import ParseOptions, audit_file, default_precedents
+    from auditor.pipeline import ParseOptions, audit_file, default_precedents, refuse_if_not_an_agreement
     from auditor.report.audit import audit_json
 
     load_classifier()
@@ -85,15 +85,17 @@ def _worker_main(conn, limits: WorkerLimits) -> None:
             return
         if message is None:
             return
-        job_id, path, read_with, parties = message
+        job_id, path, read_with, parties, require_treaty = message
         body, error, retire = None, None, False
         try:
             gone = [Path(p).name for p in read_with if not Path(p).is_file()]
             if gone:
                 raise AuditError(f"The agreement {', '.join(gone)} named to be read with this one has been deleted.",
                                  "Upload it again, then upload this agreement with it.")
-            body = audit_json(audit_file(path, options, read_with=read_with, parties=parties,
-                                         progress=_reporter(conn, job_id)))
+            audit = audit_file(path, options, read_with=read_with, parties=parties, progress=_reporter(conn, job_id))
+            if require_treaty:
+                refuse_if_not_an_agreement(audit)
+            body = audit_json(audit)
         except AuditError as exc:
             error = str(exc)
         except MemoryError:
@@ -247,9 +249,9 @@ class Supervisor:
             return
         for (job_id, doc_id, _tenant), slot in zip(store.claim_jobs(sessions=self.sessions, limit=len(idle)), idle):
             slot.job, slot.started = job_id, time.monotonic()
-            read_with, parties = store.audit_options(sessions=self.sessions, doc_id=doc_id)
+            read_with, parties, require_treaty = store.audit_options(sessions=self.sessions, doc_id=doc_id)
             slot.conn.send((job_id, str(self.files_dir / doc_id), [str(self.files_dir / d) for d in read_with],
-                            parties))
+                            parties, require_treaty))
 
     def _stage(self, job_id: str, stage: str) -> None:
         try:

@@ -286,6 +286,9 @@ def audit(
     party: Annotated[Optional[list[str]], typer.Option(
         "--party", help="A Party's ISO 3166 alpha-3 code (JPN, AUS; EUR for the European Union), when the text does "
                         "not name its Parties. Repeat for each Party.")] = None,
+    require_treaty: Annotated[bool, typer.Option(
+        "--require-treaty", help="Refuse (exit code 2) a document that does not read as an agreement, instead of "
+                                 "auditing it with a warning.")] = False,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
     _prefetch(file, engine, ocr)
@@ -295,6 +298,10 @@ def audit(
     chosen = format_for(format, output, AuditFormat, AuditFormat.json).value
     result = audit_file(file, ParseOptions(engine=engine.value, ocr=_ocr(ocr)), with_precedents=precedents,
                         read_with=list(incorporates or []), parties=parties)
+    if require_treaty:
+        from auditor.pipeline import refuse_if_not_an_agreement
+
+        refuse_if_not_an_agreement(result)
     if earlier is not None and precedents:
         result.precedents += _earlier_precedents(earlier, result)
     from auditor.report.audit import RENDERERS  # after the reading, which the models' loading overlaps

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from auditor.errors import AuditError
 from auditor.ingest import Engine, OcrMode, ingest_bytes, read_input
 from auditor.ingest.pdf import MAX_RENDER_PIXELS
 from auditor.model import Agreement
@@ -77,6 +78,23 @@ def audit_agreement(agreement: Agreement, *, classifier=None, precedents=None, w
     audit = assess(agreement, labelled, index, parties=parties)
     audit.engine = {"version": __version__, "format": agreement.format}
     return audit
+
+
+class NotAnAgreement(AuditError):
+    """Asked to audit agreements only, and given something else (a memo, a letter, a news item)."""
+
+    status = 422
+
+
+def refuse_if_not_an_agreement(audit: "Audit") -> None:
+    """For a caller that asked for agreements only: the audit's own doubt becomes a refusal."""
+    from auditor.assess import NOT_A_TREATY_ADVICE
+
+    warning = audit.agreement.document_warning
+    if warning:
+        raise NotAnAgreement(f"Refused: {warning.removesuffix(NOT_A_TREATY_ADVICE)}",
+                             "Check that the right file was given; audit it without asking for agreements only to "
+                             "see its scorecard anyway.")
 
 
 def _load_models(classifier: bool, precedents: bool) -> None:

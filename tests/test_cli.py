@@ -299,3 +299,22 @@ def test_audit_ends_quickly_yet_writes_everything_and_keeps_its_exit_code(tmp_pa
     missing = subprocess.run([sys.executable, "-m", "auditor", "audit", str(tmp_path / "none.pdf")],
                              capture_output=True, text=True, cwd=REPO, timeout=300)
     assert missing.returncode == 2 and missing.stderr.startswith("error: No such file")
+
+
+def test_require_treaty_refuses_a_memo_and_passes_an_agreement(tmp_path):
+    memo = tmp_path / "memo.txt"
+    memo.write_text("Memo to the minister\n\nPlease find attached the briefing for Tuesday's meeting on the digital "
+                    "economy.\nRegards,\nThe Secretary\n", encoding="utf-8")
+    refused = subprocess.run([sys.executable, "-m", "auditor", "audit", str(memo), "--require-treaty",
+                              "-o", str(tmp_path / "m.json")], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("error: Refused: This document does not read like a treaty")
+    assert not (tmp_path / "m.json").exists()
+    warned = subprocess.run([sys.executable, "-m", "auditor", "audit", str(memo), "-o", str(tmp_path / "w.json")],
+                            capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert warned.returncode == 0
+    assert json.loads((tmp_path / "w.json").read_text())["agreement"]["document_warning"]
+    treaty = subprocess.run([sys.executable, "-m", "auditor", "audit", "agreements/cemac-1994.tota.xml",
+                             "--require-treaty", "-o", str(tmp_path / "t.json")], capture_output=True, text=True,
+                            cwd=REPO, timeout=300)
+    assert treaty.returncode == 0, treaty.stderr

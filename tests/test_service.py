@@ -267,3 +267,21 @@ def test_a_running_job_says_its_stage_down_to_the_ocr_page(clients, rcep_chapter
     assert job["stage"] is None
     assert any(s.startswith("ocr ") and s.endswith("/4") for s in seen), seen
     a.delete(f"/api/v1/agreements/{body['id']}")
+
+
+def test_an_upload_can_ask_to_be_refused_if_it_is_not_an_agreement(clients):
+    a, _ = clients
+    memo = b"Memo to the minister\n\nPlease find attached the briefing for Tuesday's meeting.\nRegards,\nThe Secretary\n"
+    strict = a.post("/api/v1/agreements", files={"file": ("memo.txt", memo, "text/plain")},
+                    data={"require_treaty": "true"}).json()
+    job = wait_for_job(a, strict["job"]["id"])
+    assert job["status"] == "failed" and job["error"].startswith("Refused: This document does not read like a treaty")
+    lenient = a.post("/api/v1/agreements", files={"file": ("memo.txt", memo, "text/plain")}).json()
+    assert lenient["id"] != strict["id"]  # another audit of the same file
+    assert wait_for_job(a, lenient["job"]["id"])["status"] == "done"
+    audit = a.get(f"/api/v1/agreements/{lenient['id']}/audit").json()
+    assert audit["agreement"]["document_warning"]
+    bad = a.post("/api/v1/agreements", files={"file": ("memo.txt", memo, "text/plain")}, data={"require_treaty": "maybe"})
+    assert bad.status_code == 422 and "require_treaty" in bad.json()["error"]
+    for doc in (strict, lenient):
+        a.delete(f"/api/v1/agreements/{doc['id']}")

@@ -289,7 +289,10 @@ def _not_a_treaty(agreement) -> str | None:
         return None
     return (f"This document does not read like a treaty: {numbered} numbered articles, "
             f"{'no Parties named' if not agreement.parties else 'Parties named'}, {treaty_words} treaty words in its "
-            "opening. The scorecard below assumes it is one; check that the right file was uploaded.")
+            "opening." + NOT_A_TREATY_ADVICE)
+
+
+NOT_A_TREATY_ADVICE = " The scorecard below assumes it is one; check that the right file was uploaded."
 
 
 def _amendments(agreement) -> list[str]:
@@ -340,4 +343,4 @@ def assess(agreement, labelled: list[LabelledProvision], precedent_index=None, *
     return audit
 
 
-__all__ = ["assess", "exception_reach", "assess_guidelines", "instruments"]
+__all__ = ["assess", "exception_reach", "assess_guidelines", "instruments", "NOT_A_TREATY_ADVICE"]
