@@ -301,9 +301,11 @@ def audit_markdown(audit: Audit) -> str:
                 lines.append(f"  - {LABEL_NAMES[label]}: “{md_text(spans[-1].text[:240])}”")
     if audit.precedents:
         lines += ["", "## Precedents (roadmap 3.4)", ""]
+        by_id = {p.id: p for p in audit.provisions}
         for pr in audit.precedents:
-            lines.append(f"- for {md_text(pr.gap)}: **{md_text(pr.agreement)}** ({pr.year or 'n.d.'}), "
-                         f"{md_text(pr.article)}{' — ' + md_text(pr.title) if pr.title else ''}: {md_text(pr.text[:300])}")
+            gap = by_id[pr.gap].citation if pr.gap in by_id else f"guideline {pr.gap}"
+            lines.append(f"- for {md_text(gap)}: **{md_text(pr.agreement)}** ({pr.year or 'n.d.'}), "
+                         f"{md_text(pr.article)}{' — ' + md_text(pr.title) if pr.title else ''}: {md_text(' '.join(pr.text.split())[:300])}")
         lines += ["", f"_{ATTRIBUTION}_"]
     return "\n".join(lines) + "\n"
 
