@@ -199,3 +199,58 @@ def test_french_and_spanish_pages_show_no_english_status_words(tmp_path):
             browser.close()
     finally:
         server.stop()
+
+
+def test_rcep_and_a_text_from_another_collection_read_right_at_both_widths(tmp_path, rcep_pdf):
+    """RCEP as published and a text as another collection extracted it, uploaded through the page: titles and
+    dates as the texts give them, no horizontal scroll on any page at 1366 or 390 px, citations into the PDF."""
+    from playwright.sync_api import expect, sync_playwright
+
+    from tests.conftest import CORPUS, shared_file
+
+    wild = shared_file(CORPUS / "wild" / "MUS-TUR_NA__2011O.txt")
+    server = Server(tmp_path / "data").start()
+    artifacts = REPO / "tests" / "artifacts"
+    artifacts.mkdir(exist_ok=True)
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            page = browser.new_page(viewport={"width": 1366, "height": 900})
+            urls = {}
+            for name, path in (("rcep", rcep_pdf), ("wild-text", wild)):
+                page.goto(server.url + "/")
+                page.set_input_files("#file", str(path))
+                page.click("#upload-form button[type=submit]")
+                page.wait_for_url("**/agreements/*", timeout=60_000)
+                page.wait_for_selector("#scorecard", timeout=180_000)
+                urls[name] = page.url
+            # The text from another collection: its own title and date, no page numbers it does not have.
+            page.goto(urls["wild-text"])
+            expect(page.locator("h1")).to_have_text("Free Trade Agreement Between the Republic of Turkey and the "
+                                                    "Republic of Mauritius")
+            header = page.locator("header .meta").first.inner_text()
+            assert "Signed 2011-09-09" in header and "page" not in header
+            assert page.locator("#scorecard a", has_text="(p. 1)").count() == 0
+            # RCEP: the negotiator's table, and citations that open the uploaded PDF at the cited page.
+            page.goto(urls["rcep"])
+            rows = page.locator("#negotiator tbody tr")
+            assert rows.count() == 3 and page.locator("#negotiator strong.none").count() == 3
+            link = page.locator("#negotiator a.page-link").first
+            href = link.get_attribute("href")
+            assert re.fullmatch(r"/api/v1/agreements/\w+/file\?inline=true#page=\d+", href), href
+            pdf = page.request.get(server.url + href.split("#")[0])
+            assert pdf.headers["content-type"] == "application/pdf" and pdf.headers["content-disposition"].startswith("inline")
+            paths = ["/", "/compare", "/search?q=audio-visual", urls["rcep"].removeprefix(server.url),
+                     urls["wild-text"].removeprefix(server.url)]
+            for width, height in ((1366, 900), (390, 844)):
+                page.set_viewport_size({"width": width, "height": height})
+                for path in paths:
+                    page.goto(server.url + path)
+                    scroll = page.evaluate("document.documentElement.scrollWidth")
+                    assert scroll <= width + 1, f"{path} overflows at {width} px: {scroll}"
+                    name = {"/": "home", "/compare": "compare"}.get(path, "search" if "search" in path else
+                                                                   "rcep" if path in urls["rcep"] else "wild-text")
+                    page.screenshot(path=str(artifacts / f"en-{name}-{width}.png"))
+            browser.close()
+    finally:
+        server.stop()
