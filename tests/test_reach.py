@@ -98,3 +98,25 @@ def test_a_commitment_the_classifier_missed_is_labelled_all_the_same():
     assert labelled.labels == ["digital_products"]
     span = labelled.evidence["digital_products"][0]
     assert span.text.startswith("A Party shall not impose a customs duty") and text[span.start:span.end] == span.text
+
+
+@pytest.mark.parametrize("words, kind", [
+    ("Ce chapitre ne s'applique pas aux mesures relatives aux industries culturelles.", "chapter"),
+    ("La présente partie ne s'applique pas aux services audiovisuels.", "part"),
+    ("Nothing in this Agreement shall apply to measures affecting cultural industries.", "agreement"),
+    ("Esta sección no se aplicará a las industrias culturales.", "section"),
+])
+def test_the_reach_of_a_carve_out_is_read_in_each_language(words, kind):
+    """The classifier's scope and the assessment's operative scope read the same phrases (one definition)."""
+    from auditor.assess import exception_reach
+    from auditor.classify.attributes import exception_scope
+
+    exception = LabelledProvision(id="art-9", kind="article", number="9", chapter="9", text=words,
+                                  labels=["cultural_exception"],
+                                  exception_scope=exception_scope(words, words, kind="article", chapter="9", title=None))
+    assert exception.exception_scope.kind == kind
+    from auditor.assess import _operative_scope
+
+    assert _operative_scope(exception).kind == kind  # the paragraph that carves culture out names the division
+    (reach,) = exception_reach([exception], [])
+    assert reach.scope.kind == kind

@@ -33,7 +33,7 @@ from auditor.assess.model import (
 )
 from auditor.assess.parties import detect_parties, development_status, source_note
 from auditor.assess.reach import CHAPTER_LIST, CULTURAL, chapter_key, chapters_named, commitment_reach, paragraphs
-from auditor.classify.attributes import ExceptionScope
+from auditor.classify.attributes import SCOPE_PHRASES, ExceptionScope
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 _SCOPE_OPENER = textscan.compile(r"scope|objective|coverage|application|ámbito|alcance|objetivo|champ|objectif", re.IGNORECASE)
@@ -47,12 +47,6 @@ _PRODUCT_LIST = textscan.compile(r"rules? of origin|originating|working or proce
 _CARVE = textscan.compile(r"not\s+apply|exception|except|exclu|nothing\s+in|shall\s+not\s+be\s+construed|preserve|exempt"
                            r"|no\s+se\s+aplic|excepto|exclu|nada\s+de\s+lo|ne\s+s['’]appliqu|aucune\s+disposition", re.IGNORECASE)
 _THIS_ARTICLE = textscan.compile(r"\bthis article\b|\beste artículo\b|\ble présent article\b|\bcet article\b", re.IGNORECASE)
-_AGREEMENT = textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
-                               r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
-_CHAPTER = textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b", re.IGNORECASE)
-_SECTION = textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
-_PART = textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b", re.IGNORECASE)
-_ANNEX = textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
 
 @lru_cache(maxsize=1)
 def instruments() -> dict[str, dict]:
@@ -74,9 +68,8 @@ def _operative_scope(p: LabelledProvision) -> ExceptionScope | None:
         named = CHAPTER_LIST.search(paragraph)
         if named:
             return ExceptionScope(kind="chapter", chapters=sorted(chapters_named(named.group(1))), phrase=named.group(0))
-        for pattern, kind in ((_SECTION, "section"), (_PART, "part"), (_ANNEX, "annex"), (_CHAPTER, "chapter"),
-                              (_AGREEMENT, "agreement")):
-            m = pattern.search(paragraph)
+        for kind in ("section", "part", "annex", "chapter", "agreement"):  # the narrowest division named first
+            m = SCOPE_PHRASES[kind].search(paragraph)
             if m:
                 chapters = [p.chapter or p.annex] if kind != "agreement" and (p.chapter or p.annex) else []
                 return ExceptionScope(kind=kind, chapters=chapters, phrase=m.group(0))

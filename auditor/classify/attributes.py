@@ -28,14 +28,19 @@ class ExceptionScope(BaseModel):
     phrase: str | None = Field(None, description="The words that set the scope.")
 
 
-_AGREEMENT = textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b|\beste (acuerdo|tratado)\b"
-                               r"|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE)
-_CHAPTER = textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b|\bce chapitre\b",
-                             re.IGNORECASE)
-_SECTION = textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b", re.IGNORECASE)
-_PART = textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b|\bla présente partie\b",
-                          re.IGNORECASE)
-_ANNEX = textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE)
+# The words that set a carve-out's reach ("this Agreement", "le présent chapitre"), one pattern per division:
+# the classifier's scope and the assessment's operative scope read the same phrases.
+SCOPE_PHRASES = {
+    "agreement": textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b"
+                                  r"|\beste (acuerdo|tratado)\b|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE),
+    "chapter": textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b"
+                                r"|\bce chapitre\b", re.IGNORECASE),
+    "section": textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b",
+                                re.IGNORECASE),
+    "part": textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b"
+                             r"|\bla présente partie\b", re.IGNORECASE),
+    "annex": textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE),
+}
 _NAMED_CHAPTERS = textscan.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*(?:\([^)]*\))?\s*(?:,|and|or|y|et)\s*(?:\d+[A-Z]?|[IVXL]+))*)",
                              re.IGNORECASE)
 _SCOPE_TITLE = textscan.compile(r"scope|coverage|application|ámbito|alcance|champ", re.IGNORECASE)
@@ -50,8 +55,8 @@ def exception_scope(text: str, evidence_text: str, *, kind: str, chapter: str | 
         return ExceptionScope(kind="definition", chapters=[chapter] if chapter else [], phrase="definition")
     for source in (evidence_text, text):
         named = _NAMED_CHAPTERS.search(source)
-        for pattern, scope in ((_AGREEMENT, "agreement"), (_PART, "part"), (_SECTION, "section"), (_ANNEX, "annex"),
-                               (_CHAPTER, "chapter")):
+        for scope in ("agreement", "part", "section", "annex", "chapter"):
+            pattern = SCOPE_PHRASES[scope]
             m = pattern.search(source)
             if m:
                 chapters = [chapter] if scope in ("chapter", "section", "annex", "part") and chapter else []
