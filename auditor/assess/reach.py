@@ -14,6 +14,7 @@ import re
 from auditor import textscan
 from auditor.assess.commitments import DigitalCommitment, sentences
 from auditor.assess.model import CommitmentReach, ExceptionReach, LabelledProvision, ReachTest
+from auditor.classify.attributes import SCOPE_PHRASES
 
 CULTURAL = textscan.compile(r"audio-?visual|audiovisuel|broadcast|radiodifus|radiodiffus|(?<![a-z])(?<!agri-)(?<!agri- )cultur"
                              r"|creative arts|\bfilms?\b|cinemat|music|sound recordings|publishing|books|creative on-?line content",
@@ -47,8 +48,8 @@ CHAPTER_LIST = textscan.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^
                                   r"(?:chapters?\s+)?(?:\d+[A-Z]?|[IVXL]+)(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
 _ARTICLE_LIST = textscan.compile(r"\b(?:articles?|artículos?)\s+((?:\d+(?:\.\d+)*)(?:\s*\([^)]*\))?(?:\s*(?:,|and|or|y|et)\s*"
                                   r"(?:articles?\s+)?\d+(?:\.\d+)*(?:\s*\([^)]*\))?)*)", re.IGNORECASE)
-_THIS_CHAPTER = textscan.compile(r"\bthis\s+chapter\b|\beste\s+capítulo\b|\ble\s+présent\s+chapitre\b", re.IGNORECASE)
-_AGREEMENT = textscan.compile(r"\bthis\s+agreement\b|\bel\s+presente\s+acuerdo\b|\ble\s+présent\s+accord\b", re.IGNORECASE)
+_THIS_CHAPTER = SCOPE_PHRASES["chapter"]
+_AGREEMENT = SCOPE_PHRASES["agreement"]
 # Numbered paragraphs start a line, or follow the end of the previous one on the same line (ToTA).
 _PARAGRAPH = textscan.compile(r"\n\s*(?=\(?\d{1,2}[.)]\s)|(?<=[.;:])\s+(?=\d{1,2}\.\s+[A-Z])")
 

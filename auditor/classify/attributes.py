@@ -31,15 +31,15 @@ class ExceptionScope(BaseModel):
 # The words that set a carve-out's reach ("this Agreement", "le présent chapitre"), one pattern per division:
 # the classifier's scope and the assessment's operative scope read the same phrases.
 SCOPE_PHRASES = {
-    "agreement": textscan.compile(r"\b(this|the present) (agreement|treaty)\b|\bel presente (acuerdo|tratado)\b"
-                                  r"|\beste (acuerdo|tratado)\b|\ble présent (accord|traité)\b|\bcet accord\b", re.IGNORECASE),
-    "chapter": textscan.compile(r"\bthis chapter\b|\beste capítulo\b|\bel presente capítulo\b|\ble présent chapitre\b"
-                                r"|\bce chapitre\b", re.IGNORECASE),
-    "section": textscan.compile(r"\bthis (section|sub-section|subsection)\b|\besta sección\b|\bla présente section\b",
+    "agreement": textscan.compile(r"\b(this|the\s+present)\s+(agreement|treaty)\b|\bel\s+presente\s+(acuerdo|tratado)\b"
+                                  r"|\beste\s+(acuerdo|tratado)\b|\ble\s+présent\s+(accord|traité)\b|\bcet\s+accord\b", re.IGNORECASE),
+    "chapter": textscan.compile(r"\bthis\s+chapter\b|\beste\s+capítulo\b|\bel\s+presente\s+capítulo\b|\ble\s+présent\s+chapitre\b"
+                                r"|\bce\s+chapitre\b", re.IGNORECASE),
+    "section": textscan.compile(r"\bthis\s+(section|sub-section|subsection)\b|\besta\s+sección\b|\bla\s+présente\s+section\b",
                                 re.IGNORECASE),
-    "part": textscan.compile(r"\bthis (title|part)\b|\beste título\b|\besta parte\b|\ble présent titre\b"
-                             r"|\bla présente partie\b", re.IGNORECASE),
-    "annex": textscan.compile(r"\bthis (annex|protocol|appendix)\b|\beste anexo\b|\bla présente annexe\b", re.IGNORECASE),
+    "part": textscan.compile(r"\bthis\s+(title|part)\b|\beste\s+título\b|\besta\s+parte\b|\ble\s+présent\s+titre\b"
+                             r"|\bla\s+présente\s+partie\b", re.IGNORECASE),
+    "annex": textscan.compile(r"\bthis\s+(annex|protocol|appendix)\b|\beste\s+anexo\b|\bla\s+présente\s+annexe\b", re.IGNORECASE),
 }
 _NAMED_CHAPTERS = textscan.compile(r"\bchapters?\s+((?:\d+[A-Z]?|[IVXL]+)(?:\s*(?:\([^)]*\))?\s*(?:,|and|or|y|et)\s*(?:\d+[A-Z]?|[IVXL]+))*)",
                              re.IGNORECASE)
