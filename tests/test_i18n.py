@@ -111,5 +111,12 @@ def test_exports_in_french_and_spanish_keep_quoted_words_and_english_keys_by_def
     assert book.sheetnames == ["Cuadro de evaluación", "Compromisos digitales", "Inventario"]
     statuses = {row[2] for row in book["Cuadro de evaluación"].iter_rows(min_row=2, values_only=True)}
     assert statuses and not statuses & english
+    from auditor.report.audit import audit_markdown
+
+    markdown = audit_markdown(audit, locale="fr")
+    assert "## En bref" in markdown and "## Tableau de bord" in markdown
+    rows = [line.split(" | ") for line in markdown.splitlines() if line.startswith("| 1") or line.startswith("| 3")]
+    assert rows and not {row[1] for row in rows} & english
+    assert audit_markdown(audit) == audit_markdown(audit, locale="en") and "## In short" in audit_markdown(audit)
     summary = negotiator_summary(audit, "fr")
     assert summary.startswith("L’accord prend 2 engagements numériques contraignants.") and "Convention de 2005" in summary

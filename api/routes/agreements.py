@@ -83,9 +83,9 @@ def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
     """The audit as JSON, an HTML or Markdown report, CSV (inventory, scorecard or commitments) or an XLSX workbook.
 
     Spreadsheets and CSV always arrive as attachments; ``download=true`` makes the others attachments too, named
-    after the agreement and the day ("rcep-audit-2026-12-02.html"). ``lang`` (fr, es) puts the HTML report, the
-    scorecard and commitments CSV and the workbook in French or Spanish: headings and the engine's vocabulary;
-    findings and quoted text stay as written. JSON, Markdown and the inventory CSV keep the stable English keys."""
+    after the agreement and the day ("rcep-audit-2026-12-02.html"). ``lang`` (fr, es) puts the HTML and Markdown
+    reports, the scorecard and commitments CSV and the workbook in French or Spanish: headings and the engine's
+    vocabulary; findings and quoted text stay as written. JSON and the inventory CSV keep the stable English keys."""
     from datetime import date
 
     from auditor.report.audit import RENDERERS, download_name
@@ -94,7 +94,7 @@ def get_audit(agreement_id: str, sessions: SessionsDep, tenant: TenantDep,
     media, extension = _MEDIA[format]
     if format == "json":
         body = audit.model_dump_json()
-    elif format in ("html", "scorecard", "commitments", "xlsx"):
+    elif format in ("html", "md", "scorecard", "commitments", "xlsx"):
         body = RENDERERS[format](audit, locale=lang)
     else:
         body = RENDERERS[format](audit)

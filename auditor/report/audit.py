@@ -232,13 +232,17 @@ def audit_csv(audit: Audit) -> str:
     return _csv(INVENTORY_COLUMNS, inventory_rows(audit))
 
 
-def audit_markdown(audit: Audit) -> str:
+def audit_markdown(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
+    """The report as Markdown, in ``locale``: headings, statuses and vocabulary translated, findings as written."""
+    words = translations(locale if locale in LOCALES else DEFAULT_LOCALE)
+    _, ngettext = words.gettext, words.ngettext
     a = audit.agreement
-    lines = [f"# Audit: {md_text(a.title) or 'agreement'}", ""]
-    meta = [f"language {a.language}", plural(a.provisions, "provision")] + (
-        [plural(a.pages, "page")] if a.pages and a.format == "pdf" else [])
+    lines = [f"# {_('Audit')}: {md_text(a.title) or _('agreement')}", ""]
+    meta = [f"{_('Language').lower()} {a.language}",
+            ngettext("%(num)d provision", "%(num)d provisions", a.provisions) % {"num": a.provisions}] + (
+        [ngettext("%(num)d page", "%(num)d pages", a.pages) % {"num": a.pages}] if a.pages and a.format == "pdf" else [])
     if a.date_signed:
-        meta.insert(0, f"signed {a.date_signed}")
+        meta.insert(0, f"{_('Signed').lower()} {a.date_signed}")
     lines += [", ".join(meta), ""]
     if a.incorporates:
         read = f"; read here with {md_text(', '.join(a.read_with))}" if a.read_with else (
@@ -248,64 +252,75 @@ def audit_markdown(audit: Audit) -> str:
         more = f" and {len(a.amends) - 12} more" if len(a.amends) > 12 else ""
         lines += [f"This text amends: {md_text('; '.join(a.amends[:12]))}{more}.", ""]
     if a.document_warning:
-        lines += [f"> **Not a treaty?** {md_text(a.document_warning)}", ""]
+        lines += [f"> **{_('Not a treaty?')}** {md_text(a.document_warning)}", ""]
     if a.ocr_pages:
-        lines += [f"{plural(a.ocr_pages, 'page')} read by OCR from scanned images (mean word confidence "
-                  f"{a.ocr_confidence}%).", ""]
+        lines += [ngettext("%(num)d page read by OCR from scanned images (mean word confidence %(confidence)s%%): check "
+                           "quoted words against the original.",
+                           "%(num)d pages read by OCR from scanned images (mean word confidence %(confidence)s%%): check "
+                           "quoted words against the original.", a.ocr_pages)
+                  % {"num": a.ocr_pages, "confidence": a.ocr_confidence}, ""]
     if a.party_status:
-        lines += [f"Parties: {md_text(a.party_status)}", ""]
-    lines += ["## In short", "", md_text(negotiator_summary(audit)), ""]
+        lines += [f"{_('Parties')}: {md_text(a.party_status)}", ""]
+    lines += [f"## {_('In short')}", "", md_text(negotiator_summary(audit, locale)), ""]
     rows = commitment_rows(audit)
     if rows:
-        lines += ["| Digital commitment | Article | Cultural carve-out that covers it | Outcome |", "| --- | --- | --- | --- |"]
+        lines += [f"| {_('Digital commitment')} | {_('Article')} | {_('Cultural carve-out that covers it')} | "
+                  f"{_('Outcome')} |", "| --- | --- | --- | --- |"]
         for row in rows:
-            carve = "**none**" if row["cultural_carve_out"] == "none" else md_text(row["cultural_carve_out"])
-            if row["other_protection"]:
-                carve += f" (other limits: {md_text(row['other_protection'])})"
-            lines.append(f"| {md_text(row['commitment'])} ({row['bite']} bite) | {md_text(row['article'])} "
-                         f"{row['pages']} | {carve} | {row['outcome']} |")
+            carve = f"**{_('none')}**" if row["cultural_carve_out"] == "none" else md_text(row["cultural_carve_out"])
+            if row["others"]:
+                others = "; ".join(f"{_(effect)}: {citation}" if citation else _(effect) for effect, citation in row["others"])
+                carve += f" ({_('Other limits on the commitment').lower()}: {md_text(others)})"
+            bite = _("%(bite)s bite") % {"bite": _(row["bite"])}
+            lines.append(f"| {md_text(_(row['commitment']))} ({bite}) | {md_text(row['article'])} "
+                         f"{row['pages']} | {carve} | {_(row['outcome'])} |")
         lines.append("")
-    lines += [f"> **Reading doubtful:** {md_text(w)}\n" for w in a.structure_warnings]
+    lines += [f"> **{_('Reading doubtful:')}** {md_text(w)}\n" for w in a.structure_warnings]
     if audit.coverage and not audit.coverage.complete:
         missing = "; ".join(md_text(m.name) for m in audit.coverage.missing if m.kind != "schedules")
-        lines += ["> **Coverage incomplete:** statuses that could depend on what is missing say “incomplete”."
+        lines += [f"> **{_('Coverage incomplete:')}** "
+                  + _("statuses that could depend on what is missing say “%(status)s”.") % {"status": _("incomplete")}
                   + (f" Missing: {missing}." if missing else ""), ""]
-    lines += ["## Scorecard", "", "| | Status | Finding | Decided by |", "| --- | --- | --- | --- |"]
+    lines += [f"## {_('Scorecard')}", "", f"| | {_('Status')} | {_('Finding')} | {_('Decided by')} |",
+              "| --- | --- | --- | --- |"]
     for g in audit.assessments:
-        exposure = f" Exposure: {g.exposure}." if g.exposure and g.exposure != "none" else ""
-        lines.append(f"| {g.id} | {g.status} | {md_text(g.rationale)}{exposure} | {md_text(g.decided_by)} |")
+        exposure = f" {_('Exposure')}: {_(g.exposure)}." if g.exposure and g.exposure != "none" else ""
+        lines.append(f"| {g.id} | {_(g.status)} | {md_text(g.rationale)}{exposure} | {md_text(g.decided_by)} |")
     if audit.commitments:
-        lines += ["", "## Digital commitments and what reaches them", ""]
+        lines += ["", f"## {_('Digital commitments and what reaches them')}", ""]
         for r in audit.commitments:
-            lines.append(f"- **{md_text(r.citation)}** — {md_text(r.kind)}, {r.bite} bite"
-                         f"{'' if r.binding else ', not binding'}: **{r.outcome}**")
+            bite = _("%(bite)s bite") % {"bite": _(r.bite)}
+            lines.append(f"- **{md_text(r.citation)}** — {md_text(_(r.kind))}, {bite}"
+                         f"{'' if r.binding else ', ' + _('not binding')}: **{_(r.outcome)}**")
             for t in r.tests:
                 if t.found:
                     where = f" {md_text(t.citation)}" if t.citation else ""
                     lines.append(f"  - {t.test}:{where} — {md_text(t.note)}"
                                  + (f" “{md_text(t.words[:240])}”" if t.words else ""))
                 else:
-                    lines.append(f"  - {t.test}: none")
+                    lines.append(f"  - {t.test}: {_('none')}")
     if audit.tensions:
-        lines += ["", "## Tensions", ""]
+        lines += ["", f"## {_('Tensions')}", ""]
         lines += [f"- **{t.kind}** — {md_text(t.explanation)}" for t in audit.tensions]
     if audit.exceptions:
-        lines += ["", "## Cultural exceptions and their reach", ""]
+        lines += ["", f"## {_('Cultural exceptions and their reach')}", ""]
         lines += [f"- {md_text(e.explanation)}" for e in audit.exceptions]
-    lines += ["", "## Inventory (roadmap 3.1)", ""]
+    lines += ["", f"## {_('Inventory of provisions (roadmap 3.1)')}", ""]
     for p in audit.provisions:
-        labels = ", ".join(LABEL_NAMES[label] for label in p.labels)
+        labels = ", ".join(_(LABEL_NAMES[label]) for label in p.labels)
         lines.append(f"- **{md_text(p.citation)}** {p.pages} — {labels}")
         for label, spans in p.evidence.items():
             if spans:
-                lines.append(f"  - {LABEL_NAMES[label]}: “{md_text(spans[-1].text[:240])}”")
+                lines.append(f"  - {_(LABEL_NAMES[label])}: “{md_text(spans[-1].text[:240])}”")
     if audit.precedents:
-        lines += ["", "## Precedents (roadmap 3.4)", ""]
+        lines += ["", f"## {_('Precedents (roadmap 3.4)')}", ""]
         by_id = {p.id: p for p in audit.provisions}
         for pr in audit.precedents:
-            gap = by_id[pr.gap].citation if pr.gap in by_id else f"guideline {pr.gap}"
-            lines.append(f"- for {md_text(gap)}: **{md_text(pr.agreement)}** ({pr.year or 'n.d.'}), "
-                         f"{md_text(pr.article)}{' — ' + md_text(pr.title) if pr.title else ''}: {md_text(' '.join(pr.text.split())[:300])}")
+            gap = (_("For %(gap)s:") % {"gap": by_id[pr.gap].citation} if pr.gap in by_id
+                   else _("For guideline %(gap)s:") % {"gap": pr.gap})
+            text = " ".join(pr.text.split())[:300]
+            lines.append(f"- {md_text(gap)} **{md_text(pr.agreement)}** ({pr.year or _('n.d.')}), "
+                         f"{md_text(pr.article)}{' — ' + md_text(pr.title) if pr.title else ''}: {md_text(text)}")
         lines += ["", f"_{ATTRIBUTION}_"]
     return "\n".join(lines) + "\n"
 
