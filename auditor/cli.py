@@ -52,6 +52,15 @@ def reports_errors(func: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
+class Language(str, Enum):
+    en = "en"
+    fr = "fr"
+    es = "es"
+
+
+LOCALISED = ("html", "md", "scorecard", "commitments", "xlsx")  # the renderings that speak the reader's language
+
+
 class OutputFormat(str, Enum):
     json = "json"
     text = "text"
@@ -289,6 +298,9 @@ def audit(
     require_treaty: Annotated[bool, typer.Option(
         "--require-treaty", help="Refuse (exit code 2) a document that does not read as an agreement, instead of "
                                  "auditing it with a warning.")] = False,
+    lang: Annotated[Language, typer.Option(
+        "--lang", help="Language of the html, md, scorecard, commitments and xlsx reports: headings and the "
+                       "engine's vocabulary (findings and quoted words stay as written).")] = Language.en,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
     _prefetch(file, engine, ocr)
@@ -306,7 +318,8 @@ def audit(
         result.precedents += _earlier_precedents(earlier, result)
     from auditor.report.audit import RENDERERS  # after the reading, which the models' loading overlaps
 
-    write_output(RENDERERS[chosen](result), output)
+    render = RENDERERS[chosen]
+    write_output(render(result, locale=lang.value) if chosen in LOCALISED else render(result), output)
 
 
 def _parties(codes: list[str] | None) -> list[str] | None:

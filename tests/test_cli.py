@@ -318,3 +318,13 @@ def test_require_treaty_refuses_a_memo_and_passes_an_agreement(tmp_path):
                              "--require-treaty", "-o", str(tmp_path / "t.json")], capture_output=True, text=True,
                             cwd=REPO, timeout=300)
     assert treaty.returncode == 0, treaty.stderr
+
+
+def test_audit_reports_in_the_readers_language(tmp_path):
+    spanish = subprocess.run([sys.executable, "-m", "auditor", "audit", "agreements/cemac-1994.tota.xml", "-f", "md",
+                              "--lang", "es"], capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert spanish.returncode == 0, spanish.stderr
+    assert spanish.stdout.startswith("# Auditoría: ") and "## En resumen" in spanish.stdout
+    unknown = subprocess.run([sys.executable, "-m", "auditor", "audit", "agreements/cemac-1994.tota.xml", "--lang", "de"],
+                             capture_output=True, text=True, cwd=REPO, timeout=300)
+    assert unknown.returncode == 2 and "de" in unknown.stderr
