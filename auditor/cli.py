@@ -123,7 +123,6 @@ def parse(
     include_text: Annotated[bool, typer.Option(help="Add the whole clean document text (JSON) for offset look-ups.")] = False,
 ) -> None:
     """Print an agreement's structure: chapters, articles, pages, footnotes."""
-    _prefetch(file, engine, ocr)
     from auditor.pipeline import ParseOptions, parse_file
     from auditor.report.structure import structure_json, structure_text
 
@@ -137,14 +136,6 @@ def parse(
 
 def _ocr(choice: OcrChoice):
     return choice.value
-
-
-def _prefetch(file: Path, engine: EngineChoice, ocr: OcrChoice) -> None:
-    """A long PDF's later pages start being read now, while the engine is imported (auditor.pdfpages)."""
-    if engine is EngineChoice.pypdfium2 and ocr is not OcrChoice.always:
-        from auditor.pdfpages import prefetch
-
-        prefetch(file)
 
 
 @app.command()
@@ -303,7 +294,6 @@ def audit(
                        "engine's vocabulary (findings and quoted words stay as written).")] = Language.en,
 ) -> None:
     """Audit one agreement against guidelines 18-19 and roadmap 3.1/3.4."""
-    _prefetch(file, engine, ocr)
     from auditor.pipeline import ParseOptions, audit_file
 
     parties = _parties(party)

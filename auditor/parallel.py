@@ -15,7 +15,7 @@ import multiprocessing
 import os
 import threading
 from collections.abc import Callable, Sequence
-from typing import TypeVar
+from typing import Generic, TypeVar
 
 Item = TypeVar("Item")
 Result = TypeVar("Result")
@@ -53,11 +53,11 @@ def _halfway(weights: Sequence[int]) -> int:
     return len(weights)
 
 
-class Forked:
-    """``work(items)`` started in a forked child; ``result()`` waits for it, or does the work here if the child failed."""
+class Forked(Generic[Result]):
+    """``work()`` started in a forked child; ``result()`` waits for it, or does the work here if the child failed."""
 
-    def __init__(self, work: Callable[[list[Item]], list[Result]], items: list[Item]) -> None:
-        self.work, self.items = work, items
+    def __init__(self, work: Callable[[], Result]) -> None:
+        self.work = work
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=self._run, args=(send,), daemon=True)
@@ -66,13 +66,13 @@ class Forked:
 
     def _run(self, send) -> None:
         try:
-            send.send(("ok", self.work(self.items)))
+            send.send(("ok", self.work()))
         except BaseException as exc:  # noqa: BLE001 - the parent does the work itself
             send.send(("error", repr(exc)))
         finally:
             send.close()
 
-    def result(self) -> list[Result]:
+    def result(self) -> Result:
         try:
             status, payload = self._receive.recv()
         except (EOFError, OSError):
@@ -80,15 +80,26 @@ class Forked:
         finally:
             self._receive.close()
         self._process.join(timeout=5)
-        return payload if status == "ok" else self.work(self.items)
+        return payload if status == "ok" else self.work()
+
+    def stop(self) -> None:
+        """For work no longer wanted: the child is killed, its result never read."""
+        if self._process.is_alive():
+            self._process.kill()
+        self._process.join(timeout=5)
+        self._receive.close()
+
+    @property
+    def running(self) -> bool:
+        return self._process.is_alive()
 
 
-def start(work: Callable[[list[Item]], list[Result]], items: list[Item]) -> Forked | None:
-    """A child doing ``work(items)``, or None where no core is spare or no process can be made."""
-    if not spare_core():
+def start(work: Callable[[], Result], *, threads_ok: bool = False) -> Forked[Result] | None:
+    """A child doing ``work()``, or None where no core is spare (see ``spare_core``) or no process can be made."""
+    if not spare_core(threads_ok=threads_ok):
         return None
     try:
-        return Forked(work, items)
+        return Forked(work)
     except (OSError, AssertionError, ValueError):
         return None
 
@@ -99,7 +110,8 @@ def split_map(work: Callable[[list[Item]], list[Result]], items: list[Item], wei
     if sum(weights) < min_weight or len(items) < 2:
         return work(items)
     k = _halfway(weights)
-    helper = start(work, items[k:]) if 0 < k < len(items) else None
+    second = items[k:]
+    helper = start(lambda: work(second)) if 0 < k < len(items) else None
     if helper is None:
         return work(items)
     first = work(items[:k])

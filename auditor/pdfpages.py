@@ -13,8 +13,10 @@ import hashlib
 import os
 import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
+from auditor import parallel
 from auditor.errors import CorruptDocument, DocumentTooLarge, EmptyDocument, EncryptedDocument
 
 # A page whose text layer has fewer letters than this, and that carries an image, is treated as scanned.
@@ -97,65 +99,40 @@ def pdfium_pages(data: bytes, max_pages: int | None = None, *, start: int = 0,
         pdf.close()
 
 
+def _scan(data: bytes, first: int, max_pages: int | None) -> list[tuple[int, str, bool]]:
+    """(page number, text, looks scanned) of the pages from ``first`` on."""
+    return [(number, text, looks_scanned(text, page)) for number, text, page in pdfium_pages(data, max_pages, start=first)]
+
+
+@dataclass
 class PageHelper:
-    """A forked process reading the text layer of pages ``first`` onwards, while the caller reads the others.
+    """The text layer of pages ``first`` onwards, read by a forked child (``auditor.parallel``) while the caller
+    reads the others. PDFium is not thread-safe, so the second core is used by a process: forked, it shares the
+    loaded library and the PDF bytes, and sends back each page's text and whether it looks scanned."""
 
-    PDFium is not thread-safe, so the second core is used by a process: forked, it shares the loaded
-    library and the PDF bytes, and sends back each page's text and whether it looks scanned.
-    """
-
-    def __init__(self, data: bytes, first: int, max_pages: int | None) -> None:
-        import multiprocessing
-
-        self.data, self.first, self.max_pages = data, first, max_pages
-        context = multiprocessing.get_context("fork")
-        self.receive, send = context.Pipe(duplex=False)
-        self.process = context.Process(target=self._run, args=(send,), daemon=True)
-        self.process.start()
-        send.close()
-
-    def _scan(self) -> list[tuple[int, str, bool]]:
-        """(page number, text, looks scanned) of the pages from ``first`` on."""
-        return [(number, text, looks_scanned(text, page))
-                for number, text, page in pdfium_pages(self.data, self.max_pages, start=self.first)]
-
-    def _run(self, send) -> None:
-        try:
-            send.send(("ok", self._scan()))
-        except Exception as exc:  # noqa: BLE001 - the parent reads these pages itself
-            send.send(("error", repr(exc)))
-        finally:
-            send.close()
+    data: bytes
+    first: int
+    child: parallel.Forked[list[tuple[int, str, bool]]]
 
     def scanned(self) -> list[tuple[int, str, bool]]:
         """The helper's pages; read here if it failed."""
-        try:
-            status, result = self.receive.recv()
-        except (EOFError, OSError):
-            status, result = "error", "the helper process ended"
-        self.process.join(timeout=5)
-        return result if status == "ok" else self._scan()
+        return self.child.result()
 
     def stop(self) -> None:
-        if self.process.is_alive():
-            self.process.kill()
-        self.process.join(timeout=5)
+        self.child.stop()
 
 
 def start_helper(data: bytes, max_pages: int | None, share: float = HELPER_SHARE) -> PageHelper | None:
-    """A helper for a long PDF where a second core is spare (``auditor.parallel``)."""
-    from auditor import parallel
-
+    """A helper for a long PDF where a second core is spare."""
     # The child only reads pages through PDFium, loaded before the fork: safe beside the model-loading thread.
     if not parallel.spare_core(threads_ok=True):
         return None
     count = page_count(data)
     if count < PARALLEL_PAGES or (max_pages is not None and count > max_pages):
         return None
-    try:
-        return PageHelper(data, int(count * (1 - share)), max_pages)
-    except (OSError, AssertionError, ValueError):  # no process to spare: read the pages here
-        return None
+    first = int(count * (1 - share))
+    child = parallel.start(lambda: _scan(data, first, max_pages), threads_ok=True)
+    return PageHelper(data, first, child) if child is not None else None
 
 
 _prefetched: dict[bytes, PageHelper] = {}

@@ -98,7 +98,7 @@ def test_a_prefetched_pdf_reads_as_one_read_from_scratch(rcep_pdf, aanzfta_pdf, 
     pdfpages.prefetch(aanzfta_pdf)
     (helper,) = pdfpages._prefetched.values()
     assert parse_file(rcep_pdf).model_dump() == plain.model_dump()
-    assert not pdfpages._prefetched and not helper.process.is_alive()
+    assert not pdfpages._prefetched and not helper.child.running
 
 
 @pytest.mark.parametrize("content", [b"not a pdf", b"%PDF-1.7 truncated", b""])
