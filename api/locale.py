@@ -8,7 +8,7 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.templating import Jinja2Templates
 
-from auditor.i18n import LANGUAGE_NAMES, LOCALES, negotiate, translations
+from auditor.i18n import LANGUAGE_NAMES, LOCALES, negotiate, template_environment
 
 LANG_COOKIE = "auditor_lang"
 TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
@@ -16,13 +16,9 @@ TEMPLATE_DIR = Path(__file__).resolve().parent / "templates"
 
 @lru_cache(maxsize=None)
 def templates_for(locale: str) -> Jinja2Templates:
-    """The page templates with one language's catalogue installed (one environment per language: no swapping)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATE_DIR)), autoescape=select_autoescape(["html"]),
-                      extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(locale), newstyle=True)
-    env.globals.update(locale=locale, locales=LOCALES, language_names=LANGUAGE_NAMES)
+    """The page templates in one language, with the language switch's choices."""
+    env = template_environment(TEMPLATE_DIR, locale)
+    env.globals.update(locales=LOCALES, language_names=LANGUAGE_NAMES)
     return Jinja2Templates(env=env)
 
 

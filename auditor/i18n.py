@@ -89,6 +89,20 @@ def negotiate(requested: str | None, accept_language: str | None = None) -> str:
     return DEFAULT_LOCALE
 
 
+def template_environment(directory: Path, locale: str):
+    """Jinja templates of ``directory`` speaking ``locale``: gettext installed once, in an environment of its own
+    (never swapped between concurrent renders), with ``locale`` and ``english`` (the ``lang="en"`` attribute for
+    what stays in English) as globals."""
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(str(directory)), autoescape=select_autoescape(["html"]),
+                      extensions=["jinja2.ext.i18n"])
+    env.install_gettext_translations(translations(locale), newstyle=True)
+    env.globals.update(locale=locale, english=Markup(' lang="en"') if locale != DEFAULT_LOCALE else "")
+    return env
+
+
 def gettext_for(locale: str):
     """``_`` for one locale."""
     return translations(locale).gettext

@@ -32,7 +32,7 @@ except ImportError:  # pragma: no cover - another Python: every pattern runs ung
     _sre_parse = None
 
 MIN_LITERAL = 3  # shorter literals ("do", "a") are in nearly every text: no gate is cheaper
-MAX_PREFIXES = 64  # an alternation of more literals is tested by the pattern itself
+MAX_LITERALS = 64  # an alternation of more literals is tested by the pattern itself
 # Characters that ``re.IGNORECASE`` matches to another letter although ``str.lower`` keeps them
 # apart (dotted capital I, dotless i, long s, micro sign, Greek final and symbol forms): folded first.
 _FOLDS = str.maketrans({"İ": "i", "ı": "i", "ſ": "s", "µ": "μ", "ς": "σ", "ϐ": "β", "ϑ": "θ", "ϕ": "φ", "ϖ": "π",
@@ -74,7 +74,7 @@ def _required(items) -> frozenset[str] | None:
                     options = set()
                     break
                 options |= found
-            if options and len(options) <= MAX_PREFIXES:
+            if options and len(options) <= MAX_LITERALS:
                 best = _better(best, frozenset(options))
         elif op is SUBPATTERN and not av[1] & ~re.IGNORECASE and not av[2]:  # a group, or a (?i:...) one
             best = _better(best, _required(av[3]))

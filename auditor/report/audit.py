@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from auditor.assess.model import Audit, LabelledProvision
-from auditor.i18n import DEFAULT_LOCALE, LOCALES, N_, translations
+from auditor.i18n import DEFAULT_LOCALE, LOCALES, N_, template_environment, translations
 from auditor.report.safety import csv_rows, md_text
 
 if TYPE_CHECKING:  # jinja2 loads only for the HTML rendering
@@ -350,20 +350,14 @@ def highlight(p: LabelledProvision) -> Markup:
 
 @lru_cache(maxsize=None)
 def _environment(locale: str = DEFAULT_LOCALE) -> Environment:
-    """One environment per language (gettext installed once, never swapped between concurrent renders)."""
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
-
-    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), autoescape=select_autoescape(["html"]),
-                      extensions=["jinja2.ext.i18n"])
-    env.install_gettext_translations(translations(locale), newstyle=True)
+    """The report's templates in one language; what stays in English (findings written from the text, guideline
+    texts) carries ``{{ english }}``, so screen readers and browsers know."""
+    env = template_environment(TEMPLATES, locale)
     env.filters["anchor"] = lambda pid: "p-" + "".join(ch if ch.isalnum() else "-" for ch in pid)
     env.filters["status_class"] = status_class
-    # What stays in English (findings written from the text, guideline texts) says so to screen readers and browsers.
-    english = Markup(' lang="en"') if locale != "en" else ""
     env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight,
                        negotiator_summary=lambda audit: negotiator_summary(audit, locale),
-                       commitment_rows=commitment_rows, plural=plural, locale=locale, english=english)
+                       commitment_rows=commitment_rows, plural=plural)
     return env
 
 

@@ -43,11 +43,12 @@ def structure(doc: IngestedDocument) -> Agreement:
     if doc.outline is not None:
         return from_outline(agreement, doc.outline)
     lines = flatten(doc)
-    acronyms = document_acronyms([ln.text for ln in lines])
+    texts = [ln.text for ln in lines]
+    acronyms = document_acronyms(texts)
     if agreement.title is None:
         agreement.title = guess_title(lines, acronyms)
     if agreement.date_signed is None:
-        agreement.date_signed = cover_date(lines) or date_signed([ln.text for ln in lines])
+        agreement.date_signed = cover_date(lines) or date_signed(texts)
     body = skip_table_of_contents(lines)
     agreement = _TextParser(agreement, body, acronyms).parse()
     agreement.incorporates = incorporated_agreements(agreement.text)
