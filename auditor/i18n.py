@@ -101,12 +101,3 @@ def template_environment(directory: Path, locale: str):
     env.install_gettext_translations(translations(locale), newstyle=True)
     env.globals.update(locale=locale, english=Markup(' lang="en"') if locale != DEFAULT_LOCALE else "")
     return env
-
-
-def gettext_for(locale: str):
-    """``_`` for one locale."""
-    return translations(locale).gettext
-
-
-def ngettext_for(locale: str):
-    return translations(locale).ngettext

@@ -33,10 +33,6 @@ ATTRIBUTION = ("Texts of Trade Agreements (ToTA) by W. Alschner, J. Seiermann an
                "(precedents and ToTA-derived texts).")
 
 
-def plural(count: int, word: str, plural_form: str | None = None) -> str:
-    return f"{count} {word if count == 1 else (plural_form or word + 's')}"
-
-
 def negotiator_summary(audit: Audit, locale: str = DEFAULT_LOCALE) -> str:
     """What a culture ministry asks first, in plain words: the digital commitments and what protects culture."""
     words = translations(locale)
@@ -357,7 +353,7 @@ def _environment(locale: str = DEFAULT_LOCALE) -> Environment:
     env.filters["status_class"] = status_class
     env.globals.update(LABEL_NAMES=LABEL_NAMES, ATTRIBUTION=ATTRIBUTION, highlight=highlight,
                        negotiator_summary=lambda audit: negotiator_summary(audit, locale),
-                       commitment_rows=commitment_rows, plural=plural)
+                       commitment_rows=commitment_rows)
     return env
 
 
